@@ -2,8 +2,9 @@
 
 A rerun with the same parameters must give byte-identical files, so every table is written
 with a fixed column order, rows sorted on its key columns, and floats with a fixed format
-(8 significant digits). Appending tables (``ablations.csv``) replace the rows of the
-``question`` being written, so re-executing one chapter does not duplicate rows.
+(8 significant digits). Files that several chapters add to (``ablations.csv``, ``trend.csv``)
+are updated by key with :func:`append_results`: rows with the same key are replaced, so
+re-executing one chapter never duplicates rows.
 """
 
 from __future__ import annotations
@@ -25,15 +26,24 @@ SCHEMAS: dict[str, list[str]] = {
                       "max_human_minutes", "success_rate"],
     "success_by_length": ["dataset", "alias", "display_name", "bucket", "bucket_mid_minutes",
                           "n_runs", "n_tasks", "success_rate"],
+    "rebench": ["model", "task_id", "task_set", "mean_score", "ci_low", "ci_high", "n_runs"],
+    "influence": ["model", "dropped", "level", "p50_min", "ratio_to_full"],
+    "ablations": ["question", "model", "variant", "metric", "estimate", "ci_low", "ci_high"],
 }
 
 #: Columns that identify a row of each file (the sort key).
 KEYS: dict[str, list[str]] = {
     "horizons": ["source", "dataset", "model", "p"],
-    "trend": ["source", "window_start", "selection"],
+    "trend": ["source", "window_start", "selection", "models"],
     "data_overview": ["dataset"],
     "success_by_length": ["dataset", "alias", "bucket_mid_minutes"],
+    "rebench": ["task_set", "model", "task_id"],
+    "influence": ["model", "level", "dropped"],
+    "ablations": ["question", "model", "variant", "metric"],
 }
+
+#: Files that several chapters add rows to; the others are written whole by one chapter.
+SHARED = {"trend", "ablations"}
 
 
 def write_results(table: pd.DataFrame, name: str, results_dir: str | os.PathLike) -> Path:
@@ -64,3 +74,35 @@ def write_results(table: pd.DataFrame, name: str, results_dir: str | os.PathLike
     ordered.to_csv(tmp, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
     tmp.replace(path)
     return path
+
+
+def append_results(table: pd.DataFrame, name: str, results_dir: str | os.PathLike) -> Path:
+    """Add ``table``'s rows to ``<results_dir>/<name>.csv``, replacing rows with the same key.
+
+    Used for the files several chapters write to (``SHARED``); the key columns are
+    ``KEYS[name]``. The result is written exactly as :func:`write_results` writes.
+    """
+    path = Path(results_dir) / f"{name}.csv"
+    if path.exists():
+        # Keys are compared as text so a float written and read back matches itself.
+        existing = pd.read_csv(path, dtype=str, keep_default_na=False)
+        new_keys = set(map(tuple, _key_text(table, name).to_numpy()))
+        keep = [tuple(row) not in new_keys for row in existing[KEYS[name]].to_numpy()]
+        table = pd.concat([existing[keep], _as_text(table, name)], ignore_index=True)
+    return write_results(table, name, results_dir)
+
+
+def _as_text(table: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The table's cells as the exact strings ``write_results`` would write."""
+    text = table[SCHEMAS[name]].copy()
+    for column in text.columns:
+        values = text[column]
+        if pd.api.types.is_float_dtype(values):
+            text[column] = [("" if pd.isna(v) else FLOAT_FORMAT % v) for v in values]
+        else:
+            text[column] = ["" if pd.isna(v) else str(v) for v in values]
+    return text
+
+
+def _key_text(table: pd.DataFrame, name: str) -> pd.DataFrame:
+    return _as_text(table, name)[KEYS[name]]

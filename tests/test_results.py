@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from horizonlib.results import SCHEMAS, write_results
+from horizonlib.results import SCHEMAS, append_results, write_results
 
 
 def horizons_rows(order):
@@ -36,3 +36,25 @@ def test_wrong_columns_are_refused(tmp_path):
     with pytest.raises(KeyError, match="unknown results file"):
         write_results(horizons_rows([0]), "nope", tmp_path)
     assert not list(tmp_path.iterdir())
+
+
+def ablation_rows(question, estimates):
+    return pd.DataFrame(dict(question=question, model=["o3", "o1"], variant="v", metric="p50_min",
+                             estimate=estimates, ci_low=[1.0, float("nan")], ci_high=2.0))
+
+
+def test_append_replaces_rows_with_the_same_key(tmp_path):
+    append_results(ablation_rows("noise", [1.5, 2.5]), "ablations", tmp_path)
+    append_results(ablation_rows("trend", [3.0, 4.0]), "ablations", tmp_path)
+    append_results(ablation_rows("noise", [1.75, 2.75]), "ablations", tmp_path)
+    table = pd.read_csv(tmp_path / "ablations.csv")
+    assert len(table) == 4
+    assert sorted(table.loc[table["question"] == "noise", "estimate"]) == [1.75, 2.75]
+    assert table["ci_low"].isna().sum() == 2
+
+
+def test_append_to_missing_file_equals_write(tmp_path):
+    rows = ablation_rows("noise", [1 / 3, 2.0])
+    appended = append_results(rows, "ablations", tmp_path / "a").read_bytes()
+    written = write_results(rows, "ablations", tmp_path / "w").read_bytes()
+    assert appended == written
