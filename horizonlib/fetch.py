@@ -28,7 +28,7 @@ import urllib.request
 from collections.abc import Iterable
 from pathlib import Path
 
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from horizonlib.manifest import REPO_ROOT, Dataset, FileEntry, load_manifest
 

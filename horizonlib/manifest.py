@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from posixpath import basename
 
+import pandas as pd
 import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -37,7 +38,7 @@ CHECKSUM_FIELDS = ("sha256", "md5", "git_blob")
 _HEX = {"sha256": 64, "md5": 32, "git_blob": 40}
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _REQUIRED = ("name", "description", "kind", "licence", "schema", "files")
-_KNOWN = set(_REQUIRED) | {"mirror_only", "generator", "models", "note"}
+_KNOWN = set(_REQUIRED) | {"mirror_only", "generator", "models", "note", "suite", "regularization"}
 _FILE_KNOWN = {"url", "mirror_path", "filename", "size", *CHECKSUM_FIELDS}
 
 
@@ -90,6 +91,11 @@ class Dataset:
     models : dict
         For ``benchmark_results``: results key -> model alias/display name.
     note : str
+    suite : str or None
+        The task suite and pipeline a run file or published result belongs to (``th-1-1``,
+        ``th-1-0``, ...): published horizons are compared only with fits on the same suite.
+    regularization : float or None
+        For published results: the L2 penalty METR fitted them with.
     """
 
     name: str
@@ -102,6 +108,8 @@ class Dataset:
     generator: str | None = None
     models: dict[str, str] = field(default_factory=dict)
     note: str = ""
+    suite: str | None = None
+    regularization: float | None = None
 
 
 def _fail(where: str, msg: str) -> None:
@@ -206,11 +214,20 @@ def parse_manifest(raw: object, source: str = "manifest") -> dict[str, Dataset]:
         if not isinstance(models, dict) or not all(
                 isinstance(k, str) and isinstance(v, str) for k, v in models.items()):
             _fail(where, "field 'models' must map strings (results keys) to strings (aliases)")
+        suite = ds.get("suite")
+        if suite is not None and not isinstance(suite, str):
+            _fail(where, "field 'suite' must be a string")
+        regularization = ds.get("regularization")
+        if regularization is not None and (
+                isinstance(regularization, bool) or not isinstance(regularization, (int, float))
+                or regularization < 0):
+            _fail(where, "field 'regularization' must be a non-negative number")
         out[name] = Dataset(
             name=name, description=ds["description"].strip(), kind=ds["kind"],
             licence=ds["licence"].strip(), schema=ds["schema"].strip(), files=files,
             mirror_only=bool(ds.get("mirror_only", False)), generator=generator,
-            models=dict(models), note=str(ds.get("note") or "").strip(),
+            models=dict(models), note=str(ds.get("note") or "").strip(), suite=suite,
+            regularization=None if regularization is None else float(regularization),
         )
     return out
 
@@ -242,3 +259,42 @@ def load_manifest(path: str | Path | None = None) -> dict[str, Dataset]:
     except yaml.YAMLError as exc:
         raise ManifestError(f"{path}: not valid YAML ({exc})") from exc
     return parse_manifest(raw, source=str(path))
+
+
+_COMMIT = re.compile(r"\b[0-9a-f]{40}\b")
+
+
+def provenance_table(names, manifest: dict[str, Dataset] | None = None) -> pd.DataFrame:
+    """Where each file of the named datasets comes from: one row per file.
+
+    Parameters
+    ----------
+    names : str or sequence of str
+        Dataset names (entries that are not manifest names, such as user paths, are listed
+        with ``upstream = "user file"``).
+    manifest : optional, the parsed manifest (default: ``data/sources.yml``).
+
+    Returns
+    -------
+    DataFrame with columns ``dataset, file, upstream`` (URL, ``mirror only`` or ``generated``),
+    ``commit`` (the pinned commit in the URL or, for mirror-only files, in the description)
+    and ``checksum`` (``kind:hex``, the strongest checksum the manifest pins).
+    """
+    manifest = load_manifest() if manifest is None else manifest
+    rows = []
+    for name in [names] if isinstance(names, str) else list(names):
+        ds = manifest.get(str(name))
+        if ds is None:
+            rows.append(dict(dataset=str(name), file=str(name), upstream="user file",
+                             commit="", checksum=""))
+            continue
+        for entry in ds.files:
+            where = entry.url or ("generated" if ds.generator else "mirror only")
+            commit = _COMMIT.search(entry.url or ds.description)
+            kind = next((k for k in CHECKSUM_FIELDS if k in entry.checksums), None)
+            rows.append(dict(
+                dataset=ds.name, file=entry.mirror_path or entry.filename, upstream=where,
+                commit=commit.group(0) if commit else "",
+                checksum=f"{kind}:{entry.checksums[kind]}" if kind else "",
+            ))
+    return pd.DataFrame(rows, columns=["dataset", "file", "upstream", "commit", "checksum"])

@@ -29,6 +29,12 @@ SCHEMAS: dict[str, list[str]] = {
     "rebench": ["model", "task_id", "task_set", "mean_score", "ci_low", "ci_high", "n_runs"],
     "influence": ["model", "dropped", "level", "p50_min", "ratio_to_full"],
     "ablations": ["question", "model", "variant", "metric", "estimate", "ci_low", "ci_high"],
+    # one row per (specification, dataset, model); dataset is needed: a model is (dataset, alias)
+    "multiverse": ["weighting", "regularization", "success", "subset", "link", "hack_policy",
+                   "dataset", "model", "status", "p50_min", "p80_min"],
+    "multiverse_trend": ["weighting", "regularization", "success", "subset", "link",
+                         "hack_policy", "dataset", "window_start", "selection", "n_models",
+                         "doubling_days"],
 }
 
 #: Columns that identify a row of each file (the sort key).
@@ -40,6 +46,10 @@ KEYS: dict[str, list[str]] = {
     "rebench": ["task_set", "model", "task_id"],
     "influence": ["model", "level", "dropped"],
     "ablations": ["question", "model", "variant", "metric"],
+    "multiverse": ["weighting", "regularization", "success", "subset", "link", "hack_policy",
+                   "dataset", "model"],
+    "multiverse_trend": ["weighting", "regularization", "success", "subset", "link",
+                         "hack_policy", "dataset", "window_start", "selection"],
 }
 
 #: Files that several chapters add rows to; the others are written whole by one chapter.

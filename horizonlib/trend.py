@@ -26,10 +26,10 @@ TREND_TABLE_COLUMNS = [
     "window_start", "selection", "models", "doubling_days", "ci_low_days", "ci_high_days", "source",
 ]
 _EPOCH = pd.Timestamp("1970-01-01")
-_MIN_P50 = 1e-3  # minutes; METR drops replicate p50s below this
+MIN_TREND_P50_MIN = 1e-3  # minutes; METR drops replicate p50s below this
 
 
-def _days(dates) -> np.ndarray:
+def days_since_epoch(dates) -> np.ndarray:
     """Days since 1970-01-01 (float) of an array of dates."""
     ts = pd.to_datetime(pd.Series(dates).to_numpy())
     return np.asarray((ts - _EPOCH) / pd.Timedelta(days=1), dtype=float)
@@ -114,7 +114,7 @@ def fit_trend(p50: pd.Series, release_dates: pd.Series) -> tuple[float, float, f
         ``ln(2) / slope_per_day`` in days (negative if the horizon shrinks).
     """
     y = np.log(p50.to_numpy(dtype=float))
-    x = _days(release_date_of(list(p50.index), release_dates).reindex(p50.index))
+    x = days_since_epoch(release_date_of(list(p50.index), release_dates).reindex(p50.index))
     if len(y) < 2 or not np.all(np.isfinite(y)):
         raise ValueError("need at least two positive, finite p50 values")
     xm, ym = x.mean(), y.mean()
@@ -151,9 +151,9 @@ def doubling_time_samples(wide: pd.DataFrame, release_dates: pd.Series) -> np.nd
         Positive doubling times of the usable replicates (see module docstring).
     """
     Y = wide.to_numpy(dtype=float)
-    x = _days(release_date_of(list(wide.columns), release_dates).reindex(wide.columns))
+    x = days_since_epoch(release_date_of(list(wide.columns), release_dates).reindex(wide.columns))
     with np.errstate(divide="ignore", invalid="ignore"):
-        valid = np.isfinite(Y) & (Y >= _MIN_P50)
+        valid = np.isfinite(Y) & (Y >= MIN_TREND_P50_MIN)
         L = np.where(valid, np.log(np.where(valid, Y, 1.0)), 0.0)
         n = valid.sum(axis=1)
         X = np.where(valid, x[None, :], 0.0)

@@ -134,3 +134,17 @@ def test_missing_or_unparsable_manifest(tmp_path):
     bad.write_text("hello: 1\n")
     with pytest.raises(ManifestError, match="'datasets' list"):
         load_manifest(bad)
+
+
+def test_provenance_table_names_commit_and_checksum():
+    from horizonlib.manifest import provenance_table
+
+    table = provenance_table(["pre-paper-2025-01", "th-1-1-8-models", "my_runs.jsonl"])
+    pre = table[table["dataset"] == "pre-paper-2025-01"].iloc[0]
+    assert pre["commit"] == "19b03113b7a28276593e2c2b9a86fbb508a89dba"
+    assert pre["checksum"].startswith("sha256:df59b43df7c0e031")
+    assert pre["upstream"].startswith("https://raw.githubusercontent.com/METR/")
+    th = table[table["dataset"] == "th-1-1-8-models"]
+    assert len(th) == 8 and set(th["upstream"]) == {"mirror only"}
+    assert set(th["commit"]) == {"2b4347d3f8c65df3be1ce8f3accbd5c40f0a51e6"}
+    assert table.iloc[-1]["upstream"] == "user file"

@@ -1,0 +1,174 @@
+"""Command line: ``python -m horizonlib <command> ...`` (also installed as ``horizonlib``).
+
+Commands
+--------
+book   fetch data, execute every chapter with papermill, render the HTML book (all or nothing)
+check  validate run files (names or paths) and report problems by file, line and field
+
+Parameter flags are the parameter-set keys with dashes (``n_bootstrap`` ↔ ``--n-bootstrap``,
+``success_percents`` ↔ ``--success-percents 50 80``); a flag given overrides the file's value.
+
+Adding a command: write ``_add_<name>(subparsers)`` that builds its parser (use
+:func:`add_param_arguments` for parameter flags) and sets ``handler=_cmd_<name>``, then list it
+in :data:`COMMANDS`. A handler takes the parsed namespace and returns the exit status.
+
+Exit status: 0 success; 1 build failed (a chapter, the fetch or the HTML build); 2 invalid
+input (parameters, run files, arguments).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+from horizonlib.params import SCHEMA, ParamsError, describe_schema
+
+DEFAULT_PARAMS = "params/default.yml"
+
+
+def _number(text: str) -> int | float:
+    """Parse ``50`` as int 50 and ``97.5`` as float (percents keep their int-ness)."""
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
+_CLI_TYPES: dict[str, dict[str, Any]] = {
+    "str": {"type": str},
+    "int": {"type": int},
+    "float": {"type": float},
+    "list": {"type": str, "nargs": "+"},
+    "float_list": {"type": _number, "nargs": "+"},
+}
+
+
+def flag_name(key: str) -> str:
+    """The CLI flag of a parameter key: ``n_bootstrap`` -> ``--n-bootstrap``."""
+    return "--" + key.replace("_", "-")
+
+
+def add_param_arguments(parser: argparse.ArgumentParser, keys: Iterable[str] | None = None) -> None:
+    """Add one flag per parameter key (default: every key of the schema but ``edition``).
+
+    Each flag stores under the key's own name and defaults to ``None`` (= keep the file's value).
+    """
+    group = parser.add_argument_group("parameter overrides (same names as params/*.yml)")
+    for key in keys if keys is not None else [k for k in SCHEMA if k != "edition"]:
+        field = SCHEMA[key]
+        group.add_argument(flag_name(key), dest=key, default=None, help=field.doc, **_CLI_TYPES[field.cli])
+
+
+def overrides_from_args(args: argparse.Namespace, keys: Iterable[str] | None = None) -> dict[str, Any]:
+    """The parameter overrides given on the command line (flags left out are not included)."""
+    keys = keys if keys is not None else SCHEMA
+    return {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--mirror", default=None, metavar="DIR",
+                        help="folder mirroring METR's files (sets HORIZON_DATA_MIRROR)")
+
+
+# --- book -------------------------------------------------------------------------------------
+
+
+def _add_book(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "book", help="build the whole book (fetch → execute chapters → HTML)",
+        description="Build the book into OUT/html, with chapter results in OUT/results/*.csv.",
+        epilog="Parameter-set keys:\n" + describe_schema(),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--params", default=DEFAULT_PARAMS, metavar="FILE", help=f"parameter set (default {DEFAULT_PARAMS})")
+    p.add_argument("--out", default="_build", metavar="DIR", help="output folder (default _build)")
+    p.add_argument("--root", default=None, metavar="DIR",
+                   help="book source folder with _config.yml/_toc.yml (default: here, else the package's repo)")
+    _add_common(p)
+    add_param_arguments(p)
+    p.set_defaults(handler=_cmd_book)
+
+
+def _cmd_book(args: argparse.Namespace) -> int:
+    from horizonlib.book import build_book
+
+    build_book(args.params, overrides=overrides_from_args(args), out=args.out, root=args.root, mirror=args.mirror)
+    return 0
+
+
+# --- check ------------------------------------------------------------------------------------
+
+
+def _add_check(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "check", help="validate run files",
+        description="Load and validate run files (dataset names or paths); exit 2 naming file, line "
+                    "and field of the first problem. Without --runs, checks the parameter set's runs.")
+    p.add_argument("--params", default=None, metavar="FILE", help="take runs from this parameter set")
+    _add_common(p)
+    add_param_arguments(p, ["runs"])
+    p.set_defaults(handler=_cmd_check)
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from horizonlib.params import load_params
+
+    runs = args.runs
+    if not runs:
+        params = load_params(args.params or DEFAULT_PARAMS)
+        runs = params["runs"]
+    from horizonlib.runs import check_runs
+
+    report = check_runs(list(runs))
+    if hasattr(report, "to_string"):
+        print(report.to_string(index=False))
+    elif report is not None:
+        print(report)
+    print(f"ok: {', '.join(runs)}")
+    return 0
+
+
+#: Subcommands, in help order: each adds its parser to the subparsers action.
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_book, _add_check]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``horizonlib`` argument parser with every command of :data:`COMMANDS`."""
+    parser = argparse.ArgumentParser(
+        prog="python -m horizonlib",
+        description="Reproducible re-analysis of METR's time-horizon data: build the book, check run files.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in COMMANDS:
+        add(sub)
+    return parser
+
+
+def _input_errors() -> tuple[type[BaseException], ...]:
+    errors: list[type[BaseException]] = [ParamsError]
+    try:
+        from horizonlib.runs import RunFileError
+        errors.append(RunFileError)
+    except ImportError:  # data layer not there yet
+        pass
+    return tuple(errors)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit status (see module docstring)."""
+    args = build_parser().parse_args(argv)
+    if getattr(args, "mirror", None):
+        os.environ["HORIZON_DATA_MIRROR"] = str(Path(args.mirror).resolve())
+    from horizonlib.book import BuildError
+
+    try:
+        return int(args.handler(args) or 0)
+    except BuildError as exc:
+        print(f"error: {exc}", file=sys.stderr, flush=True)
+        return 1
+    except _input_errors() as exc:
+        print(f"error: {exc}", file=sys.stderr, flush=True)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,240 @@
+"""Whole-book tests: each edition builds from scratch, and a broken chapter builds nothing.
+
+Each edition is built once per test session (session-scoped fixtures) into a temporary output
+folder; the real repository's chapters and ``_toc.yml`` are used. The machinery tests use a tiny
+temporary copy of the repository with two small chapters of their own.
+"""
+
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from horizonlib.book import BuildError, build_book, restrict_toc, toc_files
+
+REPO = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.book
+
+
+def _chapters() -> list[str]:
+    return toc_files(yaml.safe_load((REPO / "_toc.yml").read_text()))[1:]
+
+
+def _build(edition: str, out: Path, **kwargs) -> Path:
+    lines: list[str] = []
+    t0 = time.perf_counter()
+    try:
+        build_book(REPO / "params" / f"{edition}.yml", out=out, root=REPO, log=lines.append, **kwargs)
+    finally:
+        print(f"\n{edition} edition ({time.perf_counter() - t0:.1f} s):\n" + "\n".join(lines))
+    return out
+
+
+@pytest.fixture(scope="session")
+def synthetic_book(tmp_path_factory) -> Path:
+    return _build("synthetic", tmp_path_factory.mktemp("synthetic") / "_build")
+
+
+@pytest.fixture(scope="session")
+def offline_book(tmp_path_factory, mirror_dir) -> Path:
+    return _build("offline", tmp_path_factory.mktemp("offline") / "_build", mirror=mirror_dir)
+
+
+@pytest.fixture(params=["synthetic", "offline"])
+def built(request) -> Path:
+    return request.getfixturevalue(f"{request.param}_book")
+
+
+def test_every_chapter_page_is_there_with_figures_and_no_errors(built):
+    html = built / "html"
+    assert (html / "index.html").is_file()
+    for chapter in _chapters():
+        page = html / f"{chapter}.html"
+        assert page.is_file(), chapter
+        text = page.read_text(encoding="utf-8")
+        assert "<img" in text, f"{chapter}: no figure"
+        assert "Traceback" not in text, chapter
+        for bad in ('class="output stderr"', "output traceback", "output error"):
+            assert bad not in text, f"{chapter}: {bad}"
+
+
+def test_results_and_notebooks_are_kept(built):
+    csvs = list((built / "results").glob("*.csv"))
+    assert csvs, "no results CSV"
+    assert all(p.stat().st_size > 0 for p in csvs)
+    assert {p.stem for p in (built / "notebooks").glob("*.ipynb")} == {Path(c).name for c in _chapters()}
+    assert not list(built.glob(".tmp-*")), "staging folder left behind"
+    assert not (built / "failed").exists()
+
+
+def test_math_uses_the_vendored_mathjax(built):
+    html = built / "html"
+    assert (html / "_static" / "mathjax" / "tex-chtml.js").is_file()
+    assert (html / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").is_dir()
+    for page in html.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "cdn.jsdelivr.net" not in text, page
+        for src in re.findall(r'<script[^>]+src="([^"]*mathjax[^"]*)"', text, flags=re.I):
+            assert "_static/mathjax/tex-chtml.js" in src and "://" not in src, (page, src)
+
+
+def test_effective_parameters_are_recorded(synthetic_book):
+    params = yaml.safe_load((synthetic_book / "params.yml").read_text())
+    assert params["edition"] == "synthetic" and params["runs"] == ["synthetic"]
+
+
+# --- the machinery, on a tiny copy of the repository ----------------------------------------
+
+CHAPTER = textwrap.dedent('''\
+    ---
+    jupytext:
+      text_representation:
+        extension: .md
+        format_name: myst
+    kernelspec:
+      display_name: Python 3
+      language: python
+      name: python3
+    ---
+
+    # {title}
+
+    ```{{code-cell}} ipython3
+    :tags: [parameters]
+    runs = ["x"]
+    n_bootstrap = 1
+    results_dir = "_build/results"
+    ```
+
+    ```{{code-cell}} ipython3
+    import os, sys
+    from pathlib import Path
+    import matplotlib.pyplot as plt
+    from myst_nb import glue
+    Path(results_dir).mkdir(parents=True, exist_ok=True)
+    Path(results_dir, "{name}.csv").write_text(
+        "executable,cwd,runs,n_bootstrap\\n" + ",".join([sys.executable, os.getcwd(), "|".join(runs), str(n_bootstrap)]) + "\\n")
+    fig, ax = plt.subplots()
+    ax.plot([1, 2, 3])
+    glue("{name}_fig", fig, display=False)
+    glue("{name}_n", n_bootstrap, display=False)
+    {extra}
+    ```
+
+    There were {{glue:text}}`{name}_n` replicates; $P = \\sigma(a + b x)$.
+
+    ```{{glue:figure}} {name}_fig
+    :name: fig-{name}
+
+    A figure.
+    ```
+
+    See {{numref}}`{ref}`.
+    ''')
+
+
+def _tiny_repo(base: Path, *, extra: str = "", ref: str = "fig-two") -> Path:
+    root = base / "repo"
+    root.mkdir()
+    for name in ("_config.yml", "intro.md"):
+        shutil.copy2(REPO / name, root / name)
+    shutil.copytree(REPO / "_vendor", root / "_vendor")
+    (root / "params").mkdir()
+    shutil.copy2(REPO / "params" / "synthetic.yml", root / "params" / "synthetic.yml")
+    shutil.copy2(REPO / "params" / "synthetic-release-dates.yaml", root / "params")
+    (root / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n"
+                                   "  - file: chapters/one\n  - file: chapters/two\n")
+    (root / "chapters").mkdir()
+    (root / "chapters" / "one.md").write_text(CHAPTER.format(title="One", name="one", extra="", ref="fig-one"))
+    (root / "chapters" / "two.md").write_text(CHAPTER.format(title="Two", name="two", extra=extra, ref=ref))
+    return root
+
+
+@pytest.fixture(scope="session")
+def tiny_book(tmp_path_factory) -> Path:
+    root = _tiny_repo(tmp_path_factory.mktemp("tiny"))
+    build_book(root / "params" / "synthetic.yml", overrides={"n_bootstrap": 7}, out=root / "_build",
+               root=root, log=lambda line: None)
+    return root
+
+
+def test_chapters_run_in_the_venv_kernel_from_the_repo_root(tiny_book):
+    exe, cwd, runs, n = (tiny_book / "_build" / "results" / "one.csv").read_text().splitlines()[1].split(",")
+    assert Path(exe).resolve() == Path(sys.executable).resolve()
+    assert Path(cwd).resolve() == tiny_book.resolve()
+    assert runs == "synthetic" and n == "7"  # parameters injected, overrides applied
+    page = (tiny_book / "_build" / "html" / "chapters" / "two.html").read_text()
+    assert "There were 7 replicates" in re.sub(r"<[^>]+>", "", page)
+    assert "<img" in page
+
+
+def test_injected_parameters_cell_is_hidden_and_shows_the_final_results_path(tiny_book):
+    import nbformat
+
+    nb = nbformat.read(tiny_book / "_build" / "notebooks" / "one.ipynb", as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1
+    assert "hide-cell" in injected[0].metadata["tags"]
+    assert "_build/results" in injected[0].source and ".tmp-" not in injected[0].source
+    assert "edition" not in injected[0].source  # only what the chapter declares is injected
+
+
+def test_chapters_parameter_restricts_the_build(tmp_path):
+    root = _tiny_repo(tmp_path, ref="fig-two")
+    build_book(root / "params" / "synthetic.yml", overrides={"chapters": ["chapters/two"]},
+               out=root / "_build", root=root, log=lambda line: None)
+    assert (root / "_build" / "html" / "chapters" / "two.html").is_file()
+    assert not (root / "_build" / "html" / "chapters" / "one.html").exists()
+
+
+def test_failing_chapter_exits_nonzero_and_leaves_no_html(tmp_path):
+    root = _tiny_repo(tmp_path, extra='raise ValueError("deliberately broken")')
+    out = root / "_build"
+    (out / "html").mkdir(parents=True)
+    (out / "html" / "index.html").write_text("stale book from an earlier build")
+    proc = subprocess.run(
+        [sys.executable, "-m", "horizonlib", "book", "--params", "params/synthetic.yml", "--out", "_build"],
+        cwd=root, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "[1/2] chapters/one.md" in proc.stdout
+    assert "chapters/two.md" in proc.stderr and "ValueError: deliberately broken" in proc.stderr
+    assert re.search(r"code cell 2", proc.stderr)
+    assert not (out / "html").exists(), "a stale or partial book was left in place"
+    assert not (out / "results").exists()
+    assert (out / "failed" / "two.ipynb").is_file()
+    assert not list(out.glob(".tmp-*"))
+
+
+def test_sphinx_warning_fails_the_build(tmp_path):
+    root = _tiny_repo(tmp_path, ref="fig-does-not-exist")
+    with pytest.raises(BuildError, match=r"chapters/two\.ipynb.*undefined label"):
+        build_book(root / "params" / "synthetic.yml", out=root / "_build", root=root, log=lambda line: None)
+    assert not (root / "_build" / "html").exists()
+
+
+def test_chapter_printing_to_stderr_fails_the_build(tmp_path):
+    root = _tiny_repo(tmp_path, extra='print("oops", file=sys.stderr)')
+    with pytest.raises(BuildError, match="stderr"):
+        build_book(root / "params" / "synthetic.yml", out=root / "_build", root=root, log=lambda line: None)
+
+
+def test_missing_chapter_file_is_an_error(tmp_path):
+    root = _tiny_repo(tmp_path)
+    (root / "chapters" / "two.md").unlink()
+    with pytest.raises(BuildError, match="chapters/two"):
+        build_book(root / "params" / "synthetic.yml", out=root / "_build", root=root, log=lambda line: None)
+
+
+def test_restrict_toc_keeps_root_and_selected():
+    toc = {"format": "jb-book", "root": "intro",
+           "parts": [{"caption": "A", "chapters": [{"file": "chapters/a"}, {"file": "chapters/b"}]},
+                     {"caption": "B", "chapters": [{"file": "chapters/c"}]}]}
+    out = restrict_toc(toc, ["intro", "chapters/b"])
+    assert toc_files(out) == ["intro", "chapters/b"]
+    assert [p["caption"] for p in out["parts"]] == ["A"]

@@ -1,0 +1,122 @@
+"""Known-answer tests for the headline analysis (fit chapter tables and trend inputs)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from horizonlib import headline
+from horizonlib.horizons import fit_horizons
+from horizonlib.manifest import Dataset, load_manifest
+from horizonlib.tables import format_interval, format_minutes, horizon_display
+
+
+def test_curve_grid_crosses_half_at_p50():
+    fits = pd.DataFrame(dict(dataset="d", alias=["a", "b"], intercept=[3.0, 0.0],
+                             slope=[-0.5, -1.0], status=["ok", "no_successes"]))
+    grid = headline.curve_grid(fits, minutes=np.array([1.0, 64.0]))
+    assert list(grid["alias"].unique()) == ["a"]  # failed fits draw no curve
+    assert grid["p_success"].tolist() == pytest.approx([1 / (1 + np.exp(-3.0)), 0.5])
+
+
+def test_curve_points_counts_runs_per_task():
+    runs = pd.DataFrame(dict(dataset="d", alias="a", task_id=["t1", "t1", "t2"],
+                             human_minutes=[2.0, 2.0, 8.0], success=[1, 0, 1]))
+    points = headline.curve_points(runs).set_index("task_id")
+    assert points.loc["t1", "success_rate"] == 0.5 and points.loc["t1", "n_runs"] == 2
+
+
+def manifest_with(suites):
+    base = load_manifest()
+    out = dict(base)
+    for name, (suite, reg) in suites.items():
+        out[name] = Dataset(name=name, description="", kind="runs", licence="", schema="",
+                            files=(), suite=suite, regularization=reg)
+    return out
+
+
+def horizon_rows(dataset, model, value):
+    return pd.DataFrame(dict(dataset=dataset, model=model, p=[0.5], horizon_min=[value],
+                             ci_low_min=[value / 2], ci_high_min=[value * 2], n_runs=[10],
+                             n_tasks=[5], failed_replicates=[0], source="fitted"))
+
+
+def test_compare_matches_same_suite_and_penalty_only():
+    manifest = manifest_with({"runs-a": ("suite-a", None), "runs-b": ("suite-b", None)})
+    ours = pd.concat([horizon_rows("runs-a", "m", 12.0), horizon_rows("runs-b", "m", 30.0)])
+    published = pd.DataFrame(dict(
+        published=["pub-a", "pub-a-unreg"], suite=["suite-a", "suite-a"],
+        regularization=[0.1, 1e-5], alias="m", p=0.5, horizon_min=[10.0, 99.0],
+        ci_low_min=[5.0, 50.0], ci_high_min=[20.0, 200.0]))
+    table = headline.compare_with_published(ours, published, 0.1, manifest=manifest)
+    assert len(table) == 1
+    row = table.iloc[0]
+    assert (row["dataset"], row["published"]) == ("runs-a", "pub-a")
+    assert row["relative_difference"] == pytest.approx(0.2)
+
+
+def test_trend_exclusions_give_reasons():
+    horizons = pd.concat([horizon_rows("d", "dated", 10.0), horizon_rows("d", "undated", 5.0),
+                          horizon_rows("d", "tiny", 1e-6), horizon_rows("d", "failed", np.nan)])
+    dates = pd.Series(pd.to_datetime(["2024-01-01", "2023-01-01", "2022-01-01"]),
+                      index=["dated", "tiny", "failed"])
+    table = headline.trend_exclusions(horizons, dates).set_index("model")["reason"]
+    assert set(table.index) == {"undated", "tiny", "failed"}
+    assert "release date" in table["undated"] and "below" in table["tiny"]
+    assert "degenerate" in table["failed"]
+    assert headline.fitted_points(horizons, dates)["model"].tolist() == ["dated"]
+
+
+def test_trend_line_recovers_planted_doubling_and_band_collapses():
+    dates = pd.Series(pd.to_datetime(["2022-01-01", "2023-01-01", "2024-01-01"]),
+                      index=["a", "b", "c"])
+    days = (dates - dates.iloc[0]).dt.days.to_numpy()
+    p50 = pd.Series(4.0 * 2 ** (days / 200.0), index=dates.index)
+    samples = pd.DataFrame([p50.to_numpy()] * 5, columns=p50.index)
+    line = headline.trend_line(p50, samples, ["a", "b", "c"], dates, "t", n_points=3)
+    assert line["horizon_min"].tolist() == pytest.approx(
+        [4.0, 4.0 * 2 ** (days[-1] / 400.0), 4.0 * 2 ** (days[-1] / 200.0)], rel=1e-9)
+    assert line["band_low_min"].to_numpy() == pytest.approx(line["horizon_min"].to_numpy())
+
+
+def test_regularization_effect_ratio_is_one_at_equal_penalty(mirror_dir):
+    from horizonlib.runs import load_runs
+
+    runs = load_runs(["th-1-1-8-models"], mirror=mirror_dir)
+    effect = headline.regularization_effect(runs, "invsqrt_task_weight", 0.1, compare_to=0.1)
+    assert effect["p50_ratio"].to_numpy() == pytest.approx(1.0)
+    stronger = headline.regularization_effect(runs, "invsqrt_task_weight", 0.1, compare_to=0.0)
+    # the penalty shrinks every slope towards zero
+    assert (stronger["slope"].abs() < stronger["slope_compared"].abs()).all()
+
+
+def test_reproduction_replay_matches_metr_to_six_digits(mirror_dir):
+    from horizonlib.runs import load_runs
+
+    runs = load_runs(["th-1-1-8-models"], mirror=mirror_dir)
+    published = headline.published_horizons(
+        ["benchmark-results-th-1-1-2026-02", "benchmark-results-th-1-1-2026-03"])
+    table = headline.reproduction_table(runs, published)
+    assert len(table) == 8 * 2 * 2
+    assert table["replay_rel_diff"].abs().max() < 1e-6
+    assert table["exact_rel_diff"].abs().max() < 5e-4
+
+
+def test_format_interval_and_display():
+    assert format_interval(120.73, 74.6, 202.5) == "121 [74.6, 202]"
+    assert format_interval(0.5, np.nan, np.nan) == "0.5"
+    assert format_minutes(np.nan) == "—"
+    horizons = pd.concat([horizon_rows("d", "m", 12.0), horizon_rows("d", "m", 3.0).assign(p=0.8)])
+    table = horizon_display(horizons)
+    assert table.loc[("d", "m"), "p50 (min) [95% CI]"] == "12.0 [6.0, 24.0]"
+    assert table.loc[("d", "m"), "p80 (min) [95% CI]"] == "3.0 [1.5, 6.0]"
+
+
+def test_fit_horizons_matches_curve_grid_p50(mirror_dir):
+    from horizonlib.runs import load_runs
+
+    runs = load_runs(["th-1-1-8-models"], mirror=mirror_dir)
+    fits = fit_horizons(runs)
+    o3 = fits[fits["display_name"] == "o3"].iloc[0]
+    grid = headline.curve_grid(fits[fits["display_name"] == "o3"],
+                               minutes=np.array([o3["p50_min"]]))
+    assert grid["p_success"].iloc[0] == pytest.approx(0.5)
