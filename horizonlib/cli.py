@@ -4,6 +4,7 @@ Commands
 --------
 book   fetch data, execute every chapter with papermill, render the HTML book (all or nothing)
 check  validate run files (names or paths) and report problems by file, line and field
+fit    fit every model's horizons with bootstrap CIs and write horizons.csv (no book)
 
 Parameter flags are the parameter-set keys with dashes (``n_bootstrap`` ↔ ``--n-bootstrap``,
 ``success_percents`` ↔ ``--success-percents 50 80``); a flag given overrides the file's value.
@@ -128,8 +129,54 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- fit --------------------------------------------------------------------------------------
+
+FIT_KEYS = ["runs", "weighting", "regularization", "success_percents", "confidence_level",
+            "n_bootstrap", "seed"]
+
+
+def _add_fit(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "fit", help="fit horizons with bootstrap CIs for run files and write horizons.csv",
+        description="Fit METR's logistic model to every (dataset, model) of the run files and "
+                    "write OUT/horizons.csv (the book's results schema). Unset parameters take "
+                    "the values of --params (default params/default.yml).")
+    p.add_argument("--params", default=DEFAULT_PARAMS, help="parameter set supplying defaults")
+    p.add_argument("--out", default="_build/results", help="folder for horizons.csv")
+    _add_common(p)
+    add_param_arguments(p, FIT_KEYS)
+    p.set_defaults(handler=_cmd_fit)
+
+
+def _cmd_fit(args: argparse.Namespace) -> int:
+    import time
+
+    import numpy as np
+
+    from horizonlib.bootstrap import bootstrap_horizons
+    from horizonlib.horizons import horizon_table
+    from horizonlib.params import load_params
+    from horizonlib.results import write_results
+    from horizonlib.runs import load_runs
+
+    start = time.perf_counter()
+    params = load_params(args.params, overrides_from_args(args, FIT_KEYS))
+    runs = load_runs(params["runs"])
+    print(f"[fit] {len(runs):,} runs of {runs.groupby(['dataset', 'alias']).ngroups} models; "
+          f"{params['n_bootstrap']:,} bootstrap replicates …", flush=True)
+    samples = bootstrap_horizons(runs, params["n_bootstrap"], np.random.default_rng(params["seed"]),
+                                 params["weighting"], params["regularization"],
+                                 params["success_percents"])
+    table = horizon_table(runs, params["weighting"], params["regularization"],
+                          params["success_percents"], confidence_level=params["confidence_level"],
+                          samples=samples)
+    path = write_results(table, "horizons", args.out)
+    print(f"[fit] wrote {path} in {time.perf_counter() - start:.1f} s", flush=True)
+    return 0
+
+
 #: Subcommands, in help order: each adds its parser to the subparsers action.
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_book, _add_check]
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_book, _add_check, _add_fit]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -144,13 +191,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _input_errors() -> tuple[type[BaseException], ...]:
-    errors: list[type[BaseException]] = [ParamsError]
-    try:
-        from horizonlib.runs import RunFileError
-        errors.append(RunFileError)
-    except ImportError:  # data layer not there yet
-        pass
-    return tuple(errors)
+    from horizonlib.fetch import DataFetchError
+    from horizonlib.runs import RunFileError
+
+    return (ParamsError, RunFileError, DataFetchError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

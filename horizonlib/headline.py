@@ -54,6 +54,20 @@ def curve_points(runs: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def extrapolated_horizons(fits: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
+    """Models whose 50% horizon is shorter than the shortest task they ran (minutes).
+
+    Returns
+    -------
+    DataFrame with columns ``dataset, alias, p50_min, shortest_task_min``.
+    """
+    shortest = runs.groupby(["dataset", "alias"])["human_minutes"].min().rename(
+        "shortest_task_min")
+    merged = fits.merge(shortest.reset_index(), on=["dataset", "alias"])
+    out = merged[merged["p50_min"] < merged["shortest_task_min"]]
+    return out[["dataset", "alias", "p50_min", "shortest_task_min"]].reset_index(drop=True)
+
+
 def curve_grid(fits: pd.DataFrame, minutes: np.ndarray = CURVE_GRID_MIN) -> pd.DataFrame:
     """Fitted success probability on a grid of task lengths, for every model that fitted.
 

@@ -177,6 +177,22 @@ SCHEMA: dict[str, Field] = {
         _float(low=0.0, high=1.0, open_low=True), True, "two-sided level of confidence intervals", "float"),
     "n_bootstrap": Field(_int(minimum=0), True, "hierarchical bootstrap replicates", "int"),
     "seed": Field(_int(minimum=0), True, "seed of the numpy Generator (every random draw)", "int"),
+    "trend_windows": Field(
+        _str_list(nonempty=True), True,
+        "start dates (YYYY-MM-DD) of the windows over which doubling times are fitted", "list"),
+    "focus_models": Field(
+        _str_list(nonempty=False), True,
+        "display names of the models the thread asks about (o3, o4-mini)", "list"),
+    "comparison_models": Field(
+        _str_list(nonempty=False), True,
+        "display names the focus models are compared with (Claude 3.7 Sonnet, o1-preview)",
+        "list"),
+    "kernel_task": Field(_str, True, "task id of RE-Bench's 'Optimize a Kernel' task"),
+    "hacking_tasks": Field(
+        _str_list(nonempty=False), True,
+        "task ids where METR reported reward-hacking attempts", "list"),
+    "hack_flags": Field(
+        _optional_str, True, "optional CSV of run ids flagged as reward hacking, or null"),
     "chapters": Field(
         _optional_str_list, False,
         "optional: only these chapters (e.g. [chapters/fit]) are executed and built", "list"),

@@ -109,3 +109,25 @@ def test_python_dash_m_entry_point():
                           capture_output=True, text=True)
     assert proc.returncode == 0
     assert "--n-bootstrap" in proc.stdout and "--runs" in proc.stdout and "success_percents" in proc.stdout
+
+
+def test_fit_writes_horizons_csv(tmp_path, capsys):
+    import pandas as pd
+
+    from horizonlib.results import SCHEMAS
+
+    status = cli.main(["fit", "--params", "params/synthetic.yml", "--n-bootstrap", "20",
+                       "--out", str(tmp_path)])
+    assert status == 0
+    table = pd.read_csv(tmp_path / "horizons.csv")
+    assert list(table.columns) == SCHEMAS["horizons"]
+    assert set(table["p"]) == {0.5, 0.8} and len(table) == 12  # 6 synthetic models x 2
+    assert (table["ci_low_min"] <= table["horizon_min"]).all()
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_fit_missing_run_file_exits_2(tmp_path, capsys):
+    status = cli.main(["fit", "--runs", str(tmp_path / "nope.jsonl"), "--out", str(tmp_path)])
+    assert status == 2
+    assert "nope.jsonl" in capsys.readouterr().err
+    assert not (tmp_path / "horizons.csv").exists()

@@ -120,3 +120,9 @@ def test_fit_horizons_matches_curve_grid_p50(mirror_dir):
     grid = headline.curve_grid(fits[fits["display_name"] == "o3"],
                                minutes=np.array([o3["p50_min"]]))
     assert grid["p_success"].iloc[0] == pytest.approx(0.5)
+
+
+def test_extrapolated_horizons_flags_p50_below_shortest_task():
+    fits = pd.DataFrame(dict(dataset="d", alias=["a", "b", "c"], p50_min=[0.5, 5.0, np.nan]))
+    runs = pd.DataFrame(dict(dataset="d", alias=["a", "b", "c"], human_minutes=[2.0, 2.0, 2.0]))
+    assert headline.extrapolated_horizons(fits, runs)["alias"].tolist() == ["a"]
