@@ -66,3 +66,25 @@ def horizon_display(horizons: pd.DataFrame, comparison: pd.DataFrame | None = No
     table = pd.DataFrame(wide, index=index)
     table = table.sort_values(["dataset", "_p50"], kind="stable")
     return table.drop(columns=[c for c in table.columns if c.startswith("_")])
+
+
+def reproduction_display(reproduction: pd.DataFrame) -> pd.DataFrame:
+    """One row per (published file, model): METR's horizon and how far each refit lands.
+
+    Parameters
+    ----------
+    reproduction : :func:`horizonlib.headline.reproduction_table` output.
+
+    Returns
+    -------
+    DataFrame indexed by (published file, model) with, per p, METR's value in minutes (6
+    significant digits) and the relative differences of the replay and the exact refit.
+    """
+    columns = {}
+    for p, rows in reproduction.groupby("p", sort=True):
+        label = f"p{round(p * 100)}"
+        key = rows.set_index(["published", "model"])
+        columns[f"METR {label} (min)"] = key["metr_min"].map("{:.6g}".format)
+        columns[f"{label} replay − METR"] = key["replay_rel_diff"].map("{:+.1e}".format)
+        columns[f"{label} exact − METR"] = key["exact_rel_diff"].map("{:+.1e}".format)
+    return pd.DataFrame(columns).sort_index()

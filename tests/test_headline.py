@@ -126,3 +126,15 @@ def test_extrapolated_horizons_flags_p50_below_shortest_task():
     fits = pd.DataFrame(dict(dataset="d", alias=["a", "b", "c"], p50_min=[0.5, 5.0, np.nan]))
     runs = pd.DataFrame(dict(dataset="d", alias=["a", "b", "c"], human_minutes=[2.0, 2.0, 2.0]))
     assert headline.extrapolated_horizons(fits, runs)["alias"].tolist() == ["a"]
+
+
+def test_reproduction_display_one_row_per_model():
+    from horizonlib.tables import reproduction_display
+
+    rows = pd.DataFrame(dict(published="f", model=["m", "m"], p=[0.5, 0.8],
+                             metr_min=[120.730463, 23.9], replay_rel_diff=[1e-9, -2e-8],
+                             exact_rel_diff=[2e-5, -2e-4]))
+    table = reproduction_display(rows)
+    assert table.shape == (1, 6)
+    assert table.loc[("f", "m"), "METR p50 (min)"] == "120.73"
+    assert table.loc[("f", "m"), "p80 exact − METR"] == "-2.0e-04"
