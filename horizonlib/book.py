@@ -410,6 +410,10 @@ def build_book(
             raise BuildError(f"{toc_path} lists '{f}' but neither {f}.md nor {f}.ipynb exists")
         sources.append(src)
     notebooks = [s for s in sources if s.suffix == ".md" and is_notebook_source(s)]
+    # The root page summarizes every other chapter's results (results_dir), so a notebook root
+    # is executed last although it is shown first.
+    if notebooks and notebooks[0] == sources[0]:
+        notebooks = notebooks[1:] + notebooks[:1]
 
     log(f"[book] edition '{params['edition']}' from {params_path}; runs = {params['runs']}; "
         f"output {out}")

@@ -1,0 +1,58 @@
+"""Multiverse figures: labelled axes, log scales, one marker for METR's headline."""
+
+import matplotlib
+
+matplotlib.use("Agg")  # tests render off screen
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+from horizonlib import figures_multiverse as fm  # noqa: E402
+from horizonlib import multiverse as mv  # noqa: E402
+from tests.test_multiverse import planted_runs  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def table():
+    return mv.fit_multiverse(planted_runs(0))
+
+
+def assert_labelled(fig):
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert visible
+    for ax in visible:
+        assert ax.get_xlabel() and ax.get_ylabel()
+
+
+def test_specification_curves(table):
+    curves = {"A": mv.specification_curve(table, "toy", "A"),
+              "B": mv.specification_curve(table, "toy", "B")}
+    fig = fm.plot_specification_curves(curves)
+    assert_labelled(fig)
+    assert len(fig.axes) == 4
+    assert fig.axes[0].get_yscale() == "log"
+    # choice rows: 3 weightings + 3 penalties + 4 success rules + 4 subsets + 2 links
+    assert len(fig.axes[2].get_yticks()) == 16
+    with pytest.raises(ValueError):
+        fm.plot_specification_curves({})
+
+
+def test_variance_shares_bars(table):
+    shares = mv.add_labels(mv.variance_shares(table), table)
+    fig = fm.plot_variance_shares(shares)
+    assert_labelled(fig)
+    # one bar per model and drawn dimension (hack_policy has one level: not drawn)
+    assert len(fig.axes[0].patches) == 3 * 6
+
+
+def test_ranges(table):
+    pos = mv.add_labels(mv.headline_position(table), table)
+    fig = fm.plot_multiverse_ranges(pos)
+    assert_labelled(fig)
+    assert fig.axes[0].get_xscale() == "log"

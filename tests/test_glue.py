@@ -1,0 +1,20 @@
+"""Glued numbers reach myst-nb as Python scalars, so number formats apply."""
+
+import numpy as np
+
+from horizonlib import glue as glue_module
+
+
+def test_numpy_scalars_become_python_scalars():
+    assert type(glue_module.plain(np.float64(41.3))) is float
+    assert type(glue_module.plain(np.int64(3))) is int
+    assert glue_module.plain("o3") == "o3"
+
+
+def test_glue_passes_plain_values(monkeypatch):
+    seen = {}
+    monkeypatch.setattr(glue_module, "_myst_glue",
+                        lambda name, value, display: seen.update({name: (value, display)}))
+    glue_module.glue("x", np.float64(2.5))
+    assert seen == {"x": (2.5, False)}
+    assert repr(seen["x"][0]) == "2.5"
