@@ -1,10 +1,8 @@
-"""Figures for the reward-hacking, noise and trend chapters, and the answers page's reader.
+"""Figures for the reward-hacking, noise and trend chapters.
 
 Presentation layer: every plotting function takes tables produced by :mod:`horizonlib.hacking`,
 :mod:`horizonlib.noise` or :mod:`horizonlib.trend_tests` and returns a
 ``matplotlib.figure.Figure`` with labelled axes and units; it computes nothing of its own.
-:func:`read_question_results` reads the results files written earlier in the same build (the
-answers page runs last) and fails with a clear message when one is missing.
 """
 
 from __future__ import annotations
@@ -169,75 +167,3 @@ def empty_figure(message: str):
     ax.axis("off")
     ax.text(0.5, 0.5, message, ha="center", va="center")
     return fig
-
-
-def read_question_results(results_dir: str | os.PathLike,
-                          names=("ablations", "trend")) -> dict[str, pd.DataFrame]:
-    """Read results files written earlier in the same build.
-
-    Parameters
-    ----------
-    results_dir : path-like
-        The build's results folder.
-    names : sequence of str
-        File stems to read (``ablations``, ``trend``, ``horizons``, ...).
-
-    Returns
-    -------
-    dict
-        name -> DataFrame.
-
-    Raises
-    ------
-    FileNotFoundError
-        Naming the missing file and the chapters that write it (the answers page must run
-        after them).
-    """
-    out = {}
-    for name in names:
-        path = Path(results_dir) / f"{name}.csv"
-        if not path.is_file():
-            raise FileNotFoundError(
-                f"{path} is missing: the answers page reads results written by the earlier "
-                "chapters (hacking, noise, trend, ...); execute them first, in _toc order")
-        out[name] = pd.read_csv(path)
-    return out
-
-
-def answer_value(ablations: pd.DataFrame, question: str, model: str, variant: str,
-                 metric: str, missing: str = "raise") -> pd.Series:
-    """One row (estimate, ci_low, ci_high) of ``ablations.csv``.
-
-    Parameters
-    ----------
-    missing : {"raise", "nan"}
-        What to do when no such row exists: raise, or return NaNs (a question whose model is
-        absent from the edition's data).
-
-    Raises
-    ------
-    KeyError
-        Naming the missing key, when no such row exists and ``missing == "raise"``.
-    """
-    hit = ablations[(ablations["question"] == question) & (ablations["model"] == model)
-                    & (ablations["variant"] == variant) & (ablations["metric"] == metric)]
-    if hit.empty and missing == "nan":
-        return pd.Series({"estimate": np.nan, "ci_low": np.nan, "ci_high": np.nan})
-    if hit.empty:
-        raise KeyError(f"ablations.csv has no row question={question!r}, model={model!r}, "
-                       f"variant={variant!r}, metric={metric!r}")
-    return hit.iloc[0][["estimate", "ci_low", "ci_high"]]
-
-
-def interval_verdict(low: float, high: float, null: float) -> str:
-    """Words for whether an interval ``[low, high]`` excludes the null value ``null``."""
-    if not (np.isfinite(low) and np.isfinite(high)):
-        return "cannot be assessed with these data"
-    if low > null or high < null:
-        return "is distinguishable from no difference"
-    return "is not distinguishable from no difference"
-
-
-def question_summary(ablations: pd.DataFrame, questions) -> pd.DataFrame:
-    """The ``ablations.csv`` rows of the given questions (for a compact answers table)."""
-    return ablations[ablations["question"].isin(list(questions))].reset_index(drop=True)

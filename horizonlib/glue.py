@@ -24,3 +24,9 @@ def plain(value: Any) -> Any:
 def glue(name: str, value: Any, display: bool = False) -> None:
     """Glue ``value`` under ``name`` for ``{glue:text}`` / ``{glue:figure}`` in the prose."""
     _myst_glue(name, plain(value), display=display)
+
+
+def glue_all(values: dict[str, Any], prefix: str = "") -> None:
+    """Glue every ``name: value`` pair of ``values`` (names prefixed with ``prefix``)."""
+    for name, value in values.items():
+        glue(prefix + name, value)

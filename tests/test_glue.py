@@ -18,3 +18,11 @@ def test_glue_passes_plain_values(monkeypatch):
     glue_module.glue("x", np.float64(2.5))
     assert seen == {"x": (2.5, False)}
     assert repr(seen["x"][0]) == "2.5"
+
+
+def test_glue_all_prefixes_names(monkeypatch):
+    seen = {}
+    monkeypatch.setattr(glue_module, "_myst_glue",
+                        lambda name, value, display: seen.update({name: value}))
+    glue_module.glue_all({"a": np.int64(1), "b": "text"}, prefix="ans_")
+    assert seen == {"ans_a": 1, "ans_b": "text"}

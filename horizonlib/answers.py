@@ -1,0 +1,280 @@
+"""The book's answers page: short answers to the thread's questions from the results files.
+
+Presentation layer. Every chapter writes its key numbers under ``results_dir`` (see
+:mod:`horizonlib.results`); this module reads them back and phrases one answer per question
+as text with units and confidence intervals. Nothing is recomputed here, so the answers page
+cannot disagree with the chapters it links to. A number a configured edition cannot provide
+(a model absent from its data) becomes an explicit "not available" phrase, never a silent gap.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from horizonlib.runs import display_name
+
+#: METR's choice on each multiverse dimension (the headline specification).
+METR_SPECIFICATION = {"weighting": "invsqrt_task_weight", "regularization": 0.1,
+                      "success": "delivered", "subset": "all", "link": "logistic"}
+
+NOT_AVAILABLE = "not available in this edition's data"
+
+
+def read_results(results_dir: str | os.PathLike, names) -> dict[str, pd.DataFrame]:
+    """Read the results files ``<results_dir>/<name>.csv``; a missing one is an empty table.
+
+    A missing file means the chapter that writes it was not built (for example a build
+    restricted with ``chapters``); the answers that need it then read "not available".
+    """
+    out = {}
+    for name in names:
+        path = Path(results_dir) / f"{name}.csv"
+        out[name] = pd.read_csv(path) if path.is_file() else pd.DataFrame(
+            columns=["question", "model", "variant", "metric", "estimate", "ci_low", "ci_high"])
+    return out
+
+
+def label_display(label: str) -> str:
+    """Display name of a results-file model label (``"o3 (Inspect) [th-1-1]"`` -> ``"o3"``)."""
+    return display_name(re.sub(r"\s*\[[^\]]*\]$", "", str(label)))
+
+
+def label_dataset(label: str) -> str | None:
+    """Dataset of a results-file model label (``"o3 (Inspect) [th-1-1]"`` -> ``"th-1-1"``)."""
+    match = re.search(r"\[([^\]]*)\]$", str(label))
+    return match.group(1) if match else None
+
+
+def _num(value: float, digits: int) -> str:
+    return f"{value:,.{digits}f}".replace("-", "−")
+
+
+def phrase(estimate: float, low: float = np.nan, high: float = np.nan, unit: str = "",
+           digits: int = 1, level: str = "95% CI") -> str:
+    """``"120.7 min (95% CI 76.0 to 201.3)"``; without an interval, just the estimate."""
+    if estimate is None or not np.isfinite(estimate):
+        return NOT_AVAILABLE
+    unit = f" {unit}" if unit else ""
+    text = f"{_num(estimate, digits)}{unit}"
+    if np.isfinite(low) and np.isfinite(high):
+        text += f" ({level} {_num(low, digits)} to {_num(high, digits)})"
+    return text
+
+
+def month_of(year: float) -> str:
+    """A decimal year as month and year: ``2029.56`` -> ``"July 2029"``."""
+    start = pd.Timestamp(year=int(np.floor(year)), month=1, day=1)
+    return (start + pd.Timedelta(days=(year - np.floor(year)) * 365.25)).strftime("%B %Y")
+
+
+def _rows(ablations: pd.DataFrame, question: str, metric: str, variant: str | None = None,
+          model: str | None = None) -> pd.DataFrame:
+    """Rows of one question and metric; ``model`` matches a display name or a pair label."""
+    rows = ablations[(ablations["question"] == question) & (ablations["metric"] == metric)]
+    if variant is not None:
+        rows = rows[rows["variant"] == variant]
+    if model is not None:
+        shown = rows["model"].map(label_display)
+        rows = rows[(shown == model) | (rows["model"] == model)]
+    return rows
+
+
+def _first(rows: pd.DataFrame) -> tuple[float, float, float]:
+    if rows.empty:
+        return np.nan, np.nan, np.nan
+    row = rows.iloc[0]
+    return float(row["estimate"]), float(row["ci_low"]), float(row["ci_high"])
+
+
+def rebench_answers(ablations: pd.DataFrame, focus: str, comparisons: list[str]) -> dict:
+    """Question 1: RE-Bench means and ranks, RE-Bench's share of the fit, subset fits."""
+    means = _rows(ablations, "drop_kernel", "rebench_mean", "all tasks")
+    means = means.assign(display=means["model"].map(label_display),
+                         dataset=means["model"].map(label_dataset))
+    mine = means[means["display"] == focus]
+    out = {"rebench_task_set": NOT_AVAILABLE, "rebench_focus": NOT_AVAILABLE,
+           "rebench_rank": NOT_AVAILABLE, "rebench_comparisons": NOT_AVAILABLE,
+           "rebench_order": "the comparison is " + NOT_AVAILABLE}
+    if not mine.empty:
+        dataset = mine["dataset"].iloc[0]
+        same = means[means["dataset"] == dataset].sort_values("estimate", ascending=False)
+        rank = int((same["estimate"] > mine["estimate"].iloc[0]).sum()) + 1
+        out["rebench_task_set"] = str(dataset)
+        out["rebench_focus"] = phrase(*_first(mine), digits=2)
+        out["rebench_rank"] = f"{rank} of {len(same)}"
+        others = same[same["display"].isin(comparisons)]
+        first = others[others["display"] == comparisons[0]] if comparisons else others.iloc[:0]
+        if not first.empty:
+            above = mine["estimate"].iloc[0] > first["estimate"].iloc[0]
+            out["rebench_order"] = (f"{focus}'s mean is {'above' if above else 'below'} "
+                                    f"{comparisons[0]}'s on this task set")
+        if not others.empty:
+            out["rebench_comparisons"] = "; ".join(
+                f"{r.display} {phrase(r.estimate, r.ci_low, r.ci_high, digits=2)}"
+                for r in others.itertuples())
+    share = _first(_rows(ablations, "rebench_share", "weight_share", model=focus))[0]
+    out["rebench_weight_share"] = (NOT_AVAILABLE if not np.isfinite(share)
+                                   else f"{100 * share:.1f}%")
+    out["p50_all"] = phrase(*_first(_rows(ablations, "subset_fit", "p50_min", "all tasks", focus)),
+                            unit="min")
+    out["p50_without_rebench"] = phrase(
+        *_first(_rows(ablations, "subset_fit", "p50_min", "without RE-Bench", focus)), unit="min")
+    only = _first(_rows(ablations, "subset_fit", "p50_min", "RE-Bench only", focus))[0]
+    has_row = not _rows(ablations, "subset_fit", "p50_min", "RE-Bench only", focus).empty
+    out["p50_rebench_only"] = (
+        phrase(only, unit="min") if np.isfinite(only)
+        else "not identifiable (every RE-Bench task is about eight hours long)" if has_row
+        else NOT_AVAILABLE)
+    return out
+
+
+def kernel_answers(ablations: pd.DataFrame, influence: pd.DataFrame, focus_models: list[str],
+                   kernel_task: str) -> dict:
+    """Question 2: the kernel task's effect on the focus models, and the largest movers."""
+    out = {}
+    for i, model in enumerate(focus_models[:2]):
+        ratio = _rows(ablations, "drop_kernel", "ratio_to_all", f"without {kernel_task}", model)
+        out[f"kernel_ratio_{i}"] = phrase(*_first(ratio), digits=2)
+        mean = _rows(ablations, "drop_kernel", "rebench_mean", f"without {kernel_task}", model)
+        out[f"kernel_rebench_{i}"] = phrase(*_first(mean), digits=2)
+        movers = influence[(influence["model"].map(label_display) == model)
+                           & (influence["level"] == "task")]
+        if movers.empty:
+            out[f"top_mover_{i}"] = NOT_AVAILABLE
+        else:
+            top = movers.loc[(np.log(movers["ratio_to_full"])).abs().idxmax()]
+            out[f"top_mover_{i}"] = f"{top['dropped']} (× {top['ratio_to_full']:.2f})"
+    return out
+
+
+def hacking_answers(ablations: pd.DataFrame, focus: str, comparison: str) -> dict:
+    """Question 3: the tipping-point range of the focus model's horizon and RE-Bench mean."""
+    rows = _rows(ablations, "reward_hacking", "p50_min", model=focus)
+    scored = rows[rows["variant"].str.startswith("highest_scoring_k")]
+    out = {"hack_k0": NOT_AVAILABLE, "hack_kmax": NOT_AVAILABLE, "hack_k": NOT_AVAILABLE,
+           "hack_tasks_max": NOT_AVAILABLE, "hack_overtake": NOT_AVAILABLE}
+    if not scored.empty:
+        k = scored["variant"].str.removeprefix("highest_scoring_k").astype(int)
+        out["hack_k0"] = phrase(float(scored.loc[k.idxmin(), "estimate"]), unit="min")
+        out["hack_kmax"] = phrase(float(scored.loc[k.idxmax(), "estimate"]), unit="min")
+        out["hack_k"] = f"{int(k.max())}"
+    tasks = rows[rows["variant"].str.startswith("hacking_tasks_k")]
+    if not tasks.empty:
+        k = tasks["variant"].str.removeprefix("hacking_tasks_k").astype(int)
+        out["hack_tasks_max"] = (f"{phrase(float(tasks.loc[k.idxmax(), 'estimate']), unit='min')}"
+                                 f" after re-scoring all {int(k.max())} failed runs there")
+    overtake = _rows(ablations, "reward_hacking", "k_runs",
+                     f"overtake_{comparison}_hacking_tasks", focus)
+    if not overtake.empty:
+        value = float(overtake["estimate"].iloc[0])
+        out["hack_overtake"] = (
+            "none: it is already ahead on these data" if value == 0 else
+            f"{value:.0f} re-scored run(s)" if np.isfinite(value) else
+            "more than every failed run on those tasks")
+    return out
+
+
+def noise_answers(ablations: pd.DataFrame, focus: str, comparisons: list[str]) -> dict:
+    """Question 4: paired horizon ratios and RE-Bench differences with their intervals."""
+    out = {}
+    for i, other in enumerate(comparisons[:2]):
+        pair = f"{focus} vs {other}"
+        rows = ablations[(ablations["question"] == "noise") & (ablations["model"] == pair)
+                         & ~ablations["variant"].astype(str).str.startswith("levels_")]
+        variant = rows["variant"].iloc[0] if len(rows) else None
+        ratio = _first(_rows(rows, "noise", "p50_ratio", variant))
+        p_gt = _first(_rows(rows, "noise", "p50_ratio_p_gt_1", variant))[0]
+        diff = _first(_rows(rows, "noise", "rebench_diff", variant))
+        no_kernel = _first(_rows(rows, "noise", "rebench_diff_no_kernel", variant))
+        out[f"noise_pair_{i}"] = pair
+        out[f"noise_source_{i}"] = str(variant) if variant else NOT_AVAILABLE
+        out[f"noise_ratio_{i}"] = phrase(*ratio, digits=2)
+        out[f"noise_p_{i}"] = NOT_AVAILABLE if not np.isfinite(p_gt) else f"{100 * p_gt:.1f}%"
+        out[f"noise_diff_{i}"] = phrase(*diff, digits=3)
+        out[f"noise_diff_nk_{i}"] = phrase(*no_kernel, digits=3)
+        out[f"noise_verdict_{i}"] = verdict(ratio[1], ratio[2], 1.0)
+        out[f"noise_diff_verdict_{i}"] = verdict(diff[1], diff[2], 0.0)
+    return out
+
+
+def verdict(low: float, high: float, null: float) -> str:
+    """Whether an interval excludes the no-difference value ``null``, in words."""
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return "cannot be judged with these data"
+    if low > null or high < null:
+        return "is distinguishable from no difference"
+    return "is not distinguishable from no difference"
+
+
+def trend_answers(ablations: pd.DataFrame, focus: str, window: str) -> dict:
+    """Question 5: doubling times with and without the focus models, distance, break, date."""
+    w = f"from_{window}"
+    month = _first(_rows(ablations, "trend", "year_reaching_work_month", w, "frontier"))
+    delta_bic = _first(_rows(ablations, "trend", "delta_bic_single_minus_broken", w, "frontier"))[0]
+    p_value = _first(_rows(ablations, "trend", "p_value_above_trend", w, focus))[0]
+    return {
+        "trend_window": window,
+        "trend_all": phrase(*_first(_rows(ablations, "trend", "doubling_days", w, "frontier")),
+                            unit="days", digits=0),
+        "trend_without": phrase(*_first(_rows(ablations, "trend", "doubling_days", w,
+                                              "frontier_excl_focus")), unit="days", digits=0),
+        "trend_distance": phrase(*_first(_rows(ablations, "trend", "ratio_to_trend", w, focus)),
+                                 digits=2),
+        "trend_p": NOT_AVAILABLE if not np.isfinite(p_value) else f"{p_value:.3f}",
+        "trend_bic": NOT_AVAILABLE if not np.isfinite(delta_bic) else f"{delta_bic:.1f}",
+        "trend_month": (NOT_AVAILABLE if not np.isfinite(month[0]) else month_of(month[0]) + (
+            f" (95% CI {month_of(month[1])} to {month_of(month[2])})"
+            if np.isfinite(month[1]) and np.isfinite(month[2]) else "")),
+    }
+
+
+def multiverse_answers(multiverse: pd.DataFrame, focus: str) -> dict:
+    """Question 6: the focus model's p50 over every specification and where METR's sits."""
+    out = {"mv_n": NOT_AVAILABLE, "mv_range": NOT_AVAILABLE, "mv_metr": NOT_AVAILABLE,
+           "mv_percentile": NOT_AVAILABLE}
+    if multiverse.empty:
+        return out
+    rows = multiverse[(multiverse["model"].map(display_name) == focus)
+                      & (multiverse["status"] == "ok")]
+    if rows.empty:
+        return out
+    rows = rows[rows["dataset"] == rows["dataset"].iloc[0]]
+    metr = rows
+    for column, value in METR_SPECIFICATION.items():
+        metr = metr[metr[column] == value] if column in metr.columns else metr
+    metr = metr[metr["hack_policy"].isin(["as_delivered", "as_failure"])]
+    out["mv_n"] = f"{len(rows):,}"
+    out["mv_range"] = f"{rows['p50_min'].min():,.1f}–{rows['p50_min'].max():,.1f} min"
+    if not metr.empty:
+        value = float(metr["p50_min"].iloc[0])
+        out["mv_metr"] = f"{value:,.1f} min"
+        out["mv_percentile"] = f"{100 * (rows['p50_min'] < value).mean():.0f}th"
+    return out
+
+
+def collect_answers(results_dir: str | os.PathLike, focus_models: list[str],
+                    comparison_models: list[str], kernel_task: str,
+                    trend_windows: list[str]) -> dict[str, str]:
+    """Every phrase of the answers page, keyed by glue name (all values are text)."""
+    res = read_results(results_dir, ["ablations", "influence", "multiverse"])
+    ablations = res["ablations"].astype({"variant": str, "model": str})
+    focus = focus_models[0] if focus_models else ""
+    comparison = comparison_models[0] if comparison_models else ""
+    out = {"focus": focus or NOT_AVAILABLE, "comparison": comparison or NOT_AVAILABLE}
+    out.update(rebench_answers(ablations, focus, list(comparison_models)))
+    influence = res["influence"] if "ratio_to_full" in res["influence"] else pd.DataFrame(
+        columns=["model", "dropped", "level", "p50_min", "ratio_to_full"])
+    out.update(kernel_answers(ablations, influence, list(focus_models), kernel_task))
+    out.update(hacking_answers(ablations, focus, comparison))
+    out.update(noise_answers(ablations, focus, list(comparison_models)))
+    out.update(trend_answers(ablations, focus, str(trend_windows[0])[:10]))
+    multiverse = res["multiverse"] if "p50_min" in res["multiverse"] else pd.DataFrame()
+    out.update(multiverse_answers(multiverse, focus))
+    out["focus_second"] = focus_models[1] if len(focus_models) > 1 else NOT_AVAILABLE
+    out["kernel_task_shown"] = kernel_task
+    return out
