@@ -136,8 +136,9 @@ def rebench_answers(ablations: pd.DataFrame, focus: str, comparisons: list[str])
 def kernel_answers(ablations: pd.DataFrame, influence: pd.DataFrame, focus_models: list[str],
                    kernel_task: str) -> dict:
     """Question 2: the kernel task's effect on the focus models, and the largest movers."""
+    # Always two slots: the page names both focus models, whether or not the edition has them.
     out = {}
-    for i, model in enumerate(focus_models[:2]):
+    for i, model in enumerate((list(focus_models) + ["", ""])[:2]):
         ratio = _rows(ablations, "drop_kernel", "ratio_to_all", f"without {kernel_task}", model)
         out[f"kernel_ratio_{i}"] = phrase(*_first(ratio), digits=2)
         mean = _rows(ablations, "drop_kernel", "rebench_mean", f"without {kernel_task}", model)
@@ -182,8 +183,8 @@ def hacking_answers(ablations: pd.DataFrame, focus: str, comparison: str) -> dic
 def noise_answers(ablations: pd.DataFrame, focus: str, comparisons: list[str]) -> dict:
     """Question 4: paired horizon ratios and RE-Bench differences with their intervals."""
     out = {}
-    for i, other in enumerate(comparisons[:2]):
-        pair = f"{focus} vs {other}"
+    for i, other in enumerate((list(comparisons) + ["", ""])[:2]):
+        pair = f"{focus} vs {other}" if other else NOT_AVAILABLE
         rows = ablations[(ablations["question"] == "noise") & (ablations["model"] == pair)
                          & ~ablations["variant"].astype(str).str.startswith("levels_")]
         variant = rows["variant"].iloc[0] if len(rows) else None

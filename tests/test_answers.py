@@ -87,3 +87,20 @@ def test_phrase_and_month():
     assert month_of(2025.0) == "January 2025"
     assert answers.label_display("o3 (Inspect) [th-1-1]") == "o3"
     assert answers.label_dataset("o3 (Inspect) [th-1-1]") == "th-1-1"
+
+
+def test_every_page_key_exists_with_one_focus_and_no_comparison(tmp_path):
+    """The page glues fixed keys; an edition with fewer models must still provide them all."""
+    full = write(tmp_path)
+    sparse = collect_answers(tmp_path, ["o3"], [], "k/main", ["2019-01-01"])
+    assert set(sparse) == set(full)
+    assert sparse["kernel_ratio_1"] == sparse["noise_ratio_1"] == NOT_AVAILABLE
+
+
+def test_answers_page_uses_only_keys_that_collect_answers_provides(repo_root, tmp_path):
+    import re
+
+    page = (repo_root / "chapters" / "answers.md").read_text()
+    used = set(re.findall(r"\{glue:text\}`([a-z_0-9]+)", page))
+    provided = set(collect_answers(tmp_path / "none", ["x"], [], "k", ["2019-01-01"]))
+    assert used and used <= provided, used - provided
