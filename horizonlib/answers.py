@@ -193,7 +193,7 @@ def noise_answers(ablations: pd.DataFrame, focus: str, comparisons: list[str]) -
         diff = _first(_rows(rows, "noise", "rebench_diff", variant))
         no_kernel = _first(_rows(rows, "noise", "rebench_diff_no_kernel", variant))
         out[f"noise_pair_{i}"] = pair
-        out[f"noise_source_{i}"] = str(variant) if variant else NOT_AVAILABLE
+        out[f"noise_source_{i}"] = source_label(variant) if variant else NOT_AVAILABLE
         out[f"noise_ratio_{i}"] = phrase(*ratio, digits=2)
         out[f"noise_p_{i}"] = NOT_AVAILABLE if not np.isfinite(p_gt) else f"{100 * p_gt:.1f}%"
         out[f"noise_diff_{i}"] = phrase(*diff, digits=3)
@@ -203,6 +203,15 @@ def noise_answers(ablations: pd.DataFrame, focus: str, comparisons: list[str]) -
     return out
 
 
+def source_label(variant: str) -> str:
+    """Words for a noise row's data source (``runs:<dataset>`` or ``published``)."""
+    if str(variant).startswith("runs:"):
+        return f"the run data of {variant.split(':', 1)[1]}"
+    if variant == "published":
+        return "METR's published bootstrap samples"
+    return str(variant)
+
+
 def verdict(low: float, high: float, null: float) -> str:
     """Whether an interval excludes the no-difference value ``null``, in words."""
     if not (np.isfinite(low) and np.isfinite(high)):
@@ -210,6 +219,29 @@ def verdict(low: float, high: float, null: float) -> str:
     if low > null or high < null:
         return "is distinguishable from no difference"
     return "is not distinguishable from no difference"
+
+
+def trend_sources(trend: pd.DataFrame, focus: str, window: str) -> dict:
+    """Which p50s the trend answers rest on, and our run-level doubling time beside them.
+
+    ``trend.csv`` holds frontier doubling times from METR's published fits (``published``) and
+    from our fits of each run file (``fitted``); the run-level one shown is the fit whose models
+    include ``focus``.
+    """
+    rows = trend[(trend["window_start"].astype(str) == window)
+                 & (trend["selection"] == "frontier")] if not trend.empty else trend
+    published = rows[rows["source"] == "published"] if not rows.empty else rows
+    out = {"trend_source": ("METR's published fits" if not published.empty
+                            else "our fits of the run files")}
+    fitted = rows[rows["source"] == "fitted"] if not rows.empty else rows
+    if not fitted.empty:
+        has_focus = fitted["models"].map(
+            lambda models: focus in [display_name(m) for m in str(models).split(";")])
+        fitted = fitted[has_focus] if has_focus.any() else fitted.iloc[:0]
+    out["trend_fitted"] = (NOT_AVAILABLE if fitted.empty else phrase(
+        *fitted[["doubling_days", "ci_low_days", "ci_high_days"]].iloc[0].astype(float),
+        unit="days", digits=0))
+    return out
 
 
 def trend_answers(ablations: pd.DataFrame, focus: str, window: str) -> dict:
@@ -262,7 +294,7 @@ def collect_answers(results_dir: str | os.PathLike, focus_models: list[str],
                     comparison_models: list[str], kernel_task: str,
                     trend_windows: list[str]) -> dict[str, str]:
     """Every phrase of the answers page, keyed by glue name (all values are text)."""
-    res = read_results(results_dir, ["ablations", "influence", "multiverse"])
+    res = read_results(results_dir, ["ablations", "influence", "multiverse", "trend"])
     ablations = res["ablations"].astype({"variant": str, "model": str})
     focus = focus_models[0] if focus_models else ""
     comparison = comparison_models[0] if comparison_models else ""
@@ -274,6 +306,11 @@ def collect_answers(results_dir: str | os.PathLike, focus_models: list[str],
     out.update(hacking_answers(ablations, focus, comparison))
     out.update(noise_answers(ablations, focus, list(comparison_models)))
     out.update(trend_answers(ablations, focus, str(trend_windows[0])[:10]))
+    trend = res["trend"] if "source" in res["trend"] else pd.DataFrame()
+    out.update(trend_sources(trend, focus, str(trend_windows[0])[:10]))
+    second = focus_models[1] if len(focus_models) > 1 else ""
+    others = [focus] + ([comparison] if comparison else [])
+    out.update({f"second_{k}": v for k, v in noise_answers(ablations, second, others).items()})
     multiverse = res["multiverse"] if "p50_min" in res["multiverse"] else pd.DataFrame()
     out.update(multiverse_answers(multiverse, focus))
     out["focus_second"] = focus_models[1] if len(focus_models) > 1 else NOT_AVAILABLE
