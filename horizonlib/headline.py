@@ -417,12 +417,15 @@ def trend_figure_data(horizons: pd.DataFrame, samples: pd.DataFrame, release_dat
             boot = (None if published_bootstrap is None
                     else load_published_bootstrap(published_bootstrap, manifest=manifest))
             label = f"METR published, frontier since {window}"
+            series = f"METR published ({published_fits})"
         else:
             mine = ours[ours["dataset"] == row.dataset]
             point, dates = mine.set_index("model")["horizon_min"], release_dates
             boot = samples[samples["dataset"] == row.dataset]
             label = f"fitted ({row.dataset}), frontier since {window}"
-        lines.append(trend_line(point, boot, models, dates, label, confidence_level))
+            series = f"fitted: {row.dataset}"
+        lines.append(trend_line(point, boot, models, dates, label, confidence_level)
+                     .assign(series=series))
     if published_fits is not None:
         pub = published_points(published_fits, manifest)
         points.append(pub.assign(series="METR published (" + published_fits + ")"))

@@ -10,15 +10,33 @@ import numpy as np
 import pandas as pd
 
 
+#: Below this many minutes (0.6 s) a horizon is an extrapolation far below any task: shown as
+#: "< 0.01" rather than as a meaningless 1e-225.
+SMALLEST_SHOWN_MIN = 0.01
+
+
 def format_minutes(value: float) -> str:
     """A duration in minutes with 3–4 significant digits (``"—"`` when not finite)."""
     if value is None or not np.isfinite(value):
         return "—"
+    if value < SMALLEST_SHOWN_MIN:
+        return f"< {SMALLEST_SHOWN_MIN:g}"
     if value >= 100:
         return f"{value:,.0f}"
     if value >= 1:
         return f"{value:.1f}"
     return f"{value:.3g}"
+
+
+def format_duration(minutes: float) -> str:
+    """A task length for readers: ``"1 s"``, ``"3.5 min"``, ``"16 h"`` (input in minutes)."""
+    if minutes is None or not np.isfinite(minutes):
+        return "—"
+    if minutes < 1:
+        return f"{minutes * 60:.0f} s"
+    if minutes < 120:
+        return f"{minutes:.3g} min"
+    return f"{minutes / 60:.3g} h"
 
 
 def format_interval(estimate: float, low: float, high: float) -> str:
@@ -88,3 +106,79 @@ def reproduction_display(reproduction: pd.DataFrame) -> pd.DataFrame:
         columns[f"{label} replay − METR"] = key["replay_rel_diff"].map("{:+.1e}".format)
         columns[f"{label} exact − METR"] = key["exact_rel_diff"].map("{:+.1e}".format)
     return pd.DataFrame(columns).sort_index()
+
+
+def regularization_display(effect: pd.DataFrame, regularization: float,
+                           compare_to: float) -> pd.DataFrame:
+    """The penalty's effect per model with readable column names.
+
+    Parameters
+    ----------
+    effect : :func:`horizonlib.headline.regularization_effect` output.
+    regularization, compare_to : the two penalties compared (shown in the column names).
+    """
+    a, b = f"λ = {regularization:g}", f"λ = {compare_to:g}"
+    table = pd.DataFrame({
+        "dataset": effect["dataset"], "model": effect["alias"],
+        f"slope, {a}": effect["slope"].map("{:.3f}".format),
+        f"slope, {b}": effect["slope_compared"].map("{:.3f}".format),
+        f"p50 (min), {a}": effect["p50_min"].map(format_minutes),
+        f"p50 (min), {b}": effect["p50_compared_min"].map(format_minutes),
+        f"p80 (min), {a}": effect["p80_min"].map(format_minutes),
+        f"p80 (min), {b}": effect["p80_compared_min"].map(format_minutes),
+        "p80 ratio": effect["p80_ratio"].map("{:.2f}".format),
+    })
+    return table.set_index(["dataset", "model"])
+
+
+def exclusions_display(exclusions: pd.DataFrame) -> pd.DataFrame:
+    """Models left out of the trend, with their horizon formatted and the reason."""
+    return pd.DataFrame({
+        "dataset": exclusions["dataset"], "model": exclusions["model"],
+        "50% horizon (min)": exclusions["horizon_min"].map(format_minutes),
+        "reason": exclusions["reason"],
+    }).set_index(["dataset", "model"])
+
+
+def trend_display(trend: pd.DataFrame, confidence_level: float = 0.95) -> pd.DataFrame:
+    """Doubling times per data source and window, with their interval in days."""
+    return pd.DataFrame({
+        "fitted on": trend["dataset"], "window from": trend["window_start"],
+        "models": trend["models"].str.count(";") + 1,
+        f"doubling time (days) [{confidence_level:.0%} CI]": [
+            f"{r.doubling_days:.0f} [{r.ci_low_days:.0f}, {r.ci_high_days:.0f}]"
+            if np.isfinite(r.ci_low_days) else f"{r.doubling_days:.0f}"
+            for r in trend.itertuples()],
+    }).set_index(["fitted on", "window from"])
+
+
+def overview_display(overview: pd.DataFrame) -> pd.DataFrame:
+    """:func:`horizonlib.summaries.dataset_overview` with task lengths as durations."""
+    return pd.DataFrame({
+        "dataset": overview["dataset"], "models": overview["models"], "runs": overview["runs"],
+        "tasks": overview["tasks"], "families": overview["families"],
+        "shortest task": overview["min_human_minutes"].map(format_duration),
+        "longest task": overview["max_human_minutes"].map(format_duration),
+        "runs succeeded": overview["success_rate"].map("{:.1%}".format),
+    }).set_index("dataset")
+
+
+def runs_per_model_display(tasks: pd.DataFrame) -> pd.DataFrame:
+    """Tasks per dataset by the median number of runs a model made on them (a wide table)."""
+    counts = tasks.assign(runs=tasks["runs_per_model"].map("{:g}".format)).groupby(
+        ["dataset", "runs"]).size().unstack(fill_value=0)
+    counts.columns.name = "median runs per model on the task"
+    return counts
+
+
+def provenance_display(provenance: pd.DataFrame) -> pd.DataFrame:
+    """:func:`horizonlib.manifest.provenance_table` with commit and checksum shortened (the
+    full values are in ``data/sources.yml``)."""
+    return pd.DataFrame({
+        "dataset": provenance["dataset"], "file": provenance["file"],
+        "upstream": provenance["upstream"].str.replace(
+            r"^https://raw\.githubusercontent\.com/([^/]+/[^/]+)/.*$", r"GitHub \1", regex=True),
+        "commit": provenance["commit"].str[:12],
+        "checksum": provenance["checksum"].str.replace(r"^(\w+:[0-9a-f]{16}).*$", r"\1…",
+                                                         regex=True),
+    }).set_index(["dataset", "file"])
