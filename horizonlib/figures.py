@@ -88,7 +88,7 @@ def plot_success_by_length(table: pd.DataFrame):
     table : output of :func:`horizonlib.summaries.success_by_length`.
     """
     datasets = sorted(table["dataset"].unique())
-    fig, axes = _grid(len(datasets), 2, panel_size=(5.5, 3.6))
+    fig, axes = _grid(len(datasets), 2, panel_size=(7.0, 4.2))
     for axis, dataset in zip(axes, datasets):
         subset = table[table["dataset"] == dataset]
         for alias, rows in subset.groupby("alias", sort=True):

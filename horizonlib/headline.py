@@ -280,10 +280,10 @@ def trend_exclusions(horizons: pd.DataFrame, release_dates: pd.Series) -> pd.Dat
     dated = _dates_or_nat(p50["model"], release_dates)
     finite = np.isfinite(p50["horizon_min"].to_numpy(dtype=float))
     reasons = np.where(
-        ~finite, "no finite 50% horizon (degenerate fit)",
+        ~finite, "no finite 50% horizon (no fit)",
         np.where(~_trend_usable(p50["horizon_min"]),
-                 f"50% horizon below {MIN_TREND_P50_MIN:g} minutes (an extrapolation far below every task)",
-                 np.where(dated.isna(), "no release date in the configured files", "")))
+                 f"50% horizon below {MIN_TREND_P50_MIN:g} min (extrapolated)",
+                 np.where(dated.isna(), "no release date configured", "")))
     out = pd.DataFrame({"dataset": p50["dataset"], "model": p50["model"],
                         "horizon_min": p50["horizon_min"], "reason": reasons})
     return out[out["reason"] != ""].reset_index(drop=True)

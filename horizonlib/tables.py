@@ -165,8 +165,9 @@ def overview_display(overview: pd.DataFrame) -> pd.DataFrame:
 
 def runs_per_model_display(tasks: pd.DataFrame) -> pd.DataFrame:
     """Tasks per dataset by the median number of runs a model made on them (a wide table)."""
-    counts = tasks.assign(runs=tasks["runs_per_model"].map("{:g}".format)).groupby(
-        ["dataset", "runs"]).size().unstack(fill_value=0)
+    counts = tasks.groupby(["dataset", "runs_per_model"]).size().unstack(fill_value=0)
+    counts = counts[sorted(counts.columns)]  # numeric order: 4, 4.5, 10 (not "10", "4")
+    counts.columns = [f"{c:g}" for c in counts.columns]
     counts.columns.name = "median runs per model on the task"
     return counts
 

@@ -62,7 +62,7 @@ def test_trend_exclusions_give_reasons():
     table = headline.trend_exclusions(horizons, dates).set_index("model")["reason"]
     assert set(table.index) == {"undated", "tiny", "failed"}
     assert "release date" in table["undated"] and "below" in table["tiny"]
-    assert "degenerate" in table["failed"]
+    assert "no fit" in table["failed"]
     assert headline.fitted_points(horizons, dates)["model"].tolist() == ["dated"]
 
 
