@@ -699,7 +699,12 @@ def ablation_rows(
             add("rebench_share", r.dataset, r.alias, weighting, "run_share", r.run_share)
     kernel_variant = without_label(kernel_task) if kernel_task else None
     if fits is not None:
+        # a model that never ran the kernel task has no "without kernel" result (same runs)
+        ran = kernel_models(fits, kernel_task)
+        ran_keys = set(zip(ran["dataset"], ran["alias"]))
         for r in fits.itertuples(index=False):
+            if r.subset == kernel_variant and (r.dataset, r.alias) not in ran_keys:
+                continue
             question = "drop_kernel" if r.subset == kernel_variant else "subset_fit"
             add(question, r.dataset, r.alias, r.subset, "p50_min", r.p50_min, r.ci_low_min,
                 r.ci_high_min)
@@ -707,8 +712,7 @@ def ablation_rows(
                 add(question, r.dataset, r.alias, r.subset, "ratio_to_all", r.ratio_to_all,
                     r.ratio_ci_low, r.ratio_ci_high)
         if kernel_variant:
-            ran = fits.loc[fits["subset"] == kernel_variant, MODEL_KEY].drop_duplicates()
-            full = fits[fits["subset"] == ALL_TASKS].merge(ran, on=MODEL_KEY)
+            full = fits[fits["subset"] == ALL_TASKS].merge(ran[MODEL_KEY], on=MODEL_KEY)
             for r in full.itertuples(index=False):
                 add("drop_kernel", r.dataset, r.alias, ALL_TASKS, "p50_min", r.p50_min,
                     r.ci_low_min, r.ci_high_min)
@@ -727,33 +731,69 @@ def ablation_rows(
 
 
 def format_minutes(value: float) -> str:
-    """Minutes as readable text: ``"45 min"``, ``"2.3 h"``; ``"n/a"`` for NaN."""
+    """Minutes as readable text: ``"4.5 min"``, ``"45 min"``, ``"2.3 h"``; ``"n/a"`` for NaN."""
     if value is None or not np.isfinite(value):
         return "n/a"
+    if value < 10:
+        return f"{value:.1f} min"
     return f"{value:.0f} min" if value < 90 else f"{value / 60:.1f} h"
 
 
-def format_interval(est: float, lo: float, hi: float, fmt=format_minutes) -> str:
-    """``"est (95% CI lo–hi)"`` with ``fmt`` applied to each number (CI omitted when NaN)."""
+def _minutes_in_unit(value: float, unit: str) -> str:
+    """A number of minutes expressed in ``unit`` ("min" or "h"), without the unit."""
+    if unit == "h":
+        return f"{value / 60:.1f}"
+    return f"{value:.1f}" if value < 10 else f"{value:.0f}"
+
+
+def format_interval(est: float, lo: float, hi: float, fmt=None, level: str = "95% CI") -> str:
+    """``"2.0 h (95% CI 1.3 to 3.4 h)"``: estimate and interval in one unit (CI omitted when NaN).
+
+    Parameters
+    ----------
+    est, lo, hi : minutes (or, with ``fmt``, any quantity ``fmt`` formats).
+    fmt : optional formatter of one number (default: minutes, in the unit the estimate reads
+        best in, minutes below 90 min and hours above).
+    level : name of the interval.
+    """
     if est is None or not np.isfinite(est):
         return "n/a"
-    if lo is None or hi is None or not (np.isfinite(lo) and np.isfinite(hi)):
-        return fmt(est)
-    return f"{fmt(est)} (CI {fmt(lo)}–{fmt(hi)})"
+    has_ci = lo is not None and hi is not None and np.isfinite(lo) and np.isfinite(hi)
+    if fmt is not None:
+        return f"{fmt(est)} ({level} {fmt(lo)} to {fmt(hi)})" if has_ci else fmt(est)
+    if not has_ci:
+        return format_minutes(est)
+    unit = "min" if est < 90 else "h"
+    return (f"{_minutes_in_unit(est, unit)} {unit} ({level} {_minutes_in_unit(lo, unit)} to "
+            f"{_minutes_in_unit(hi, unit)} {unit})")
 
 
 def _score(v: float) -> str:
     return f"{v:.2f}"
 
 
-def subset_text(row) -> str:
-    """One subset fit as text: the horizon with CI, or why there is none (with the numbers)."""
+#: Short marks of the compact subset-fit table (explained in a footnote under it).
+NOT_IDENTIFIED = "n/i"
+NO_FIT = "no fit"
+NOT_RUN = "—"
+
+
+def subset_text(row, short: bool = False) -> str:
+    """One subset fit as text: the horizon with CI, or why there is none.
+
+    With ``short``, an unidentified fit is ``"n/i"`` and a degenerate one ``"no fit"``;
+    otherwise the reason is spelled out with the numbers.
+    """
     if row["status"] == "ok":
         return format_interval(row["p50_min"], row["ci_low_min"], row["ci_high_min"])
     if row["status"] == "unidentified":
+        if short:
+            return NOT_IDENTIFIED
         return (f"unidentified: tasks span {row['log2_spread']:.2f} log2 min "
-                f"({row['min_minutes']:.0f}–{row['max_minutes']:.0f} min); weighted success "
+                f"({row['min_minutes']:.0f} to {row['max_minutes']:.0f} min); weighted success "
                 f"{row['weighted_success_rate']:.0%}")
+    if short:
+        return NO_FIT
     return f"no fit ({row['status'].replace('_', ' ')})"
 
 
@@ -790,7 +830,7 @@ def focus_fit_table(fits: pd.DataFrame, shares: pd.DataFrame, influence: pd.Data
                 "p50, without kernel task": (subset_text(f.loc[kernel]) if kernel in f.index
                                              else "did not run it"),
                 "largest single-task mover": (
-                    f"{mv['dropped'].iloc[0]} (x{mv['ratio_to_full'].iloc[0]:.2f})" if len(mv) else "n/a"),
+                    f"{mv['dropped'].iloc[0]} (×{mv['ratio_to_full'].iloc[0]:.2f})" if len(mv) else "n/a"),
             })
     return pd.DataFrame(rows, columns=cols)
 
@@ -865,3 +905,287 @@ def rebench_rank_text(means: pd.DataFrame, model: str) -> str:
 
     return "; ".join(f"{ordinal(int(r.rank_))} of {int(r.n_)} in {r.task_set}"
                      for r in sel.sort_values("task_set").itertuples(index=False))
+
+
+# --- chapter helpers: compact tables and every number the prose quotes ---------------------------
+
+
+def styled(table: pd.DataFrame):
+    """A text table ready to show: no index column, cells padded so columns never touch."""
+    return table.style.hide(axis="index").set_table_styles(
+        [{"selector": "td, th", "props": "padding: 0.15em 0.6em; vertical-align: top;"}])
+
+
+def with_task_sets(runs: pd.DataFrame) -> pd.DataFrame:
+    """The RE-Bench runs of ``runs`` with a ``task_set`` column (:func:`task_set_labels`)."""
+    rb = runs[runs["task_source"] == REBENCH]
+    return rb.assign(task_set=rb["dataset"].map(task_set_labels(runs)))
+
+
+def leave_one_out_levels(runs: pd.DataFrame, weighting: str = "invsqrt_task_weight",
+                         regularization: float = 0.1) -> pd.DataFrame:
+    """:func:`leave_one_out` at both levels (task, then family), concatenated."""
+    return pd.concat([leave_one_out(runs, "task", weighting, regularization),
+                      leave_one_out(runs, "family", weighting, regularization)],
+                     ignore_index=True)
+
+
+def kernel_models(fits: pd.DataFrame, task: str | None) -> pd.DataFrame:
+    """The ``without <task>`` rows of :func:`subset_fits` for the models that actually ran ``task``.
+
+    A model that never ran the task has a ``without <task>`` fit identical to its all-task fit
+    (same runs); it is left out. A model ran the task when dropping it removes runs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows of ``fits`` (same columns); empty when ``task`` is None or nobody ran it.
+    """
+    if not task or fits.empty:
+        return fits.iloc[0:0]
+    variant = fits[fits["subset"] == without_label(task)]
+    full = fits[fits["subset"] == ALL_TASKS].set_index(MODEL_KEY)["n_runs"]
+    n_full = full.reindex(pd.MultiIndex.from_frame(variant[MODEL_KEY])).to_numpy(float)
+    return variant[variant["n_runs"].to_numpy(float) < n_full]
+
+
+def figure_fits(fits: pd.DataFrame, task: str | None) -> pd.DataFrame:
+    """``fits`` without the ``without <task>`` rows of models that never ran ``task``.
+
+    Those rows repeat the all-task fit (same runs), so a figure would show them as a result.
+    """
+    if not task:
+        return fits
+    ran = kernel_models(fits, task)
+    variant = fits["subset"] == without_label(task)
+    keys = pd.MultiIndex.from_frame(fits[MODEL_KEY])
+    ran_keys = pd.MultiIndex.from_frame(ran[MODEL_KEY]) if len(ran) else pd.MultiIndex.from_tuples(
+        [], names=MODEL_KEY)
+    return fits[~variant.to_numpy() | keys.isin(ran_keys)].reset_index(drop=True)
+
+
+def compact_fit_table(fits: pd.DataFrame, models: Sequence[str],
+                      kernel_task: str | None = None) -> pd.DataFrame:
+    """Subset fits of ``models`` as a narrow text table (one row per model and dataset).
+
+    Columns: ``model, dataset, all tasks, without RE-Bench, RE-Bench only`` and, with
+    ``kernel_task``, ``without <short task name>``; each cell is the 50% horizon with its 95% CI,
+    ``"n/i"`` (not identified: the subset's tasks span less than a factor of two in length),
+    ``"no fit"`` (no successes or no failures) or ``"—"`` (the model has no runs of that
+    subset, or never ran the dropped task).
+    """
+    ran = kernel_models(fits, kernel_task)
+    ran_keys = set(zip(ran["dataset"], ran["alias"]))
+    kernel_col = (f"without {kernel_task.split('/')[0].removeprefix('ai_rd_')}"
+                  if kernel_task else None)
+    subsets = [(ALL_TASKS, ALL_TASKS), (WITHOUT_REBENCH, WITHOUT_REBENCH),
+               (REBENCH_ONLY, REBENCH_ONLY)]
+    if kernel_task:
+        subsets.append((kernel_col, without_label(kernel_task)))
+    rows = []
+    for model in models:
+        sel = fits[fits["display_name"] == model]
+        for (dataset, alias), f in sel.groupby(MODEL_KEY, sort=True):
+            f = f.set_index("subset")
+            row = {"model": model, "dataset": dataset}
+            for col, subset in subsets:
+                dropped_unrun = subset == without_label(kernel_task or "") and \
+                    (dataset, alias) not in ran_keys
+                row[col] = (NOT_RUN if subset not in f.index or dropped_unrun
+                            else subset_text(f.loc[subset], short=True))
+            rows.append(row)
+    return pd.DataFrame(rows, columns=["model", "dataset"] + [c for c, _ in subsets])
+
+
+def prediction_table(predictions: pd.DataFrame) -> pd.DataFrame:
+    """Per model, the mean over its RE-Bench tasks of observed and predicted success.
+
+    Parameters
+    ----------
+    predictions : output of :func:`rebench_predictions` (with the all-task and
+        without-RE-Bench curves).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``model`` (display name), ``dataset``, ``tasks`` (RE-Bench tasks), ``observed``,
+        ``predicted_all``, ``predicted_without`` (probabilities in [0, 1]) and ``gap``
+        (predicted by the all-task curve minus observed), sorted by dataset and gap.
+    """
+    cols = ["model", "dataset", "tasks", "observed", "predicted_all", "predicted_without", "gap"]
+    if predictions.empty:
+        return pd.DataFrame(columns=cols)
+    out = predictions.groupby(MODEL_KEY, sort=True).agg(
+        model=("display_name", "first"), tasks=("task_id", "nunique"),
+        observed=("observed", "mean"), predicted_all=("predicted_all_tasks", "mean"),
+        predicted_without=("predicted_without_REBench", "mean")).reset_index()
+    out["gap"] = out["predicted_all"] - out["observed"]
+    return out.sort_values(["dataset", "gap"], ascending=[True, False])[cols].reset_index(drop=True)
+
+
+def prediction_display(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`prediction_table` with percentages as text and readable column names."""
+    pct = lambda v: f"{100 * v:.0f}%" if np.isfinite(v) else "n/a"  # noqa: E731
+    return pd.DataFrame({
+        "model": table["model"], "dataset": table["dataset"],
+        "RE-Bench tasks": table["tasks"].astype(int),
+        "observed success": table["observed"].map(pct),
+        "predicted, curve fitted on all tasks": table["predicted_all"].map(pct),
+        "predicted, curve fitted without RE-Bench": table["predicted_without"].map(pct)})
+
+
+def calibration_numbers(table: pd.DataFrame, models: Sequence[str]) -> dict[str, str]:
+    """What the predicted-against-observed table says, as text for the prose.
+
+    Parameters
+    ----------
+    table : :func:`prediction_table` output.
+    models : display names to quote as examples (those present are quoted).
+
+    Returns
+    -------
+    dict
+        ``n_pred_models`` (models with RE-Bench runs), ``n_overpredicted`` and
+        ``n_overpredicted_oos`` (models whose observed success is below the all-task and the
+        without-RE-Bench prediction), ``median_gap`` (median of predicted − observed, percentage
+        points), ``calib_examples`` ("o3: predicted 24%, observed 15%; …"). Without data every
+        value is :data:`horizonlib.answers.NOT_AVAILABLE`.
+    """
+    from horizonlib.answers import NOT_AVAILABLE
+
+    keys = ["n_pred_models", "n_overpredicted", "n_overpredicted_oos", "median_gap",
+            "calib_examples"]
+    if table.empty:
+        return dict.fromkeys(keys, NOT_AVAILABLE)
+    over = int((table["predicted_all"] > table["observed"]).sum())
+    over_oos = int((table["predicted_without"] > table["observed"]).sum())
+    examples = [f"{r.model} ({r.dataset}): predicted {100 * r.predicted_all:.0f}%, observed "
+                f"{100 * r.observed:.0f}%"
+                for m in models for r in table[table["model"] == m].itertuples(index=False)]
+    return {"n_pred_models": str(len(table)), "n_overpredicted": str(over),
+            "n_overpredicted_oos": str(over_oos),
+            "median_gap": f"{100 * float(table['gap'].median()):.0f} percentage points",
+            "calib_examples": "; ".join(examples) if examples else NOT_AVAILABLE}
+
+
+def missing_models_note(models: Sequence[str], rebench_runs: pd.DataFrame,
+                        rebench_datasets: Sequence[str], runs: pd.DataFrame,
+                        datasets: Sequence[str]) -> str:
+    """One plain-text note on the question models absent from the configured data.
+
+    A model missing from both tables is named once ("no RE-Bench scores and no horizon fits");
+    one missing from only one table is named with what is missing.
+    """
+    no_rb = set(missing_models(models, rebench_runs))
+    no_fit = set(missing_models(models, runs))
+    parts = []
+    both = [m for m in models if m in no_rb and m in no_fit]
+    if both:
+        parts.append(f"{', '.join(both)}: not in the configured run files "
+                     f"({', '.join(dict.fromkeys(list(rebench_datasets) + list(datasets)))}), so "
+                     "this page has no RE-Bench scores and no horizon fits for "
+                     f"{'it' if len(both) == 1 else 'them'}.")
+    only_rb = [m for m in models if m in no_rb and m not in no_fit]
+    if only_rb:
+        parts.append(f"{', '.join(only_rb)}: no RE-Bench runs in {', '.join(rebench_datasets)}.")
+    only_fit = [m for m in models if m in no_fit and m not in no_rb]
+    if only_fit:
+        parts.append(f"{', '.join(only_fit)}: no run-level data for a fit in "
+                     f"{', '.join(datasets)}.")
+    if not parts:
+        return "Every model the questions are about is in the configured run files."
+    n = len(set(no_rb) | set(no_fit))
+    return " ".join(parts) + (" Statements about this model below are absent, not zero." if n == 1
+                              else " Statements about these models below are absent, not zero.")
+
+
+def _range_text(values, fmt) -> str:
+    from horizonlib.answers import NOT_AVAILABLE
+
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    if v.size == 0:
+        return NOT_AVAILABLE
+    low, high = fmt(v.min()), fmt(v.max())
+    return low if low == high else f"{low} to {high}"
+
+
+def chapter_numbers(
+    scores: pd.DataFrame, means: pd.DataFrame, shares: pd.DataFrame, fits: pd.DataFrame,
+    influence: pd.DataFrame, cal_source: pd.DataFrame, spread: pd.DataFrame,
+    predictions: pd.DataFrame, models: Sequence[str], kernel_task: str | None,
+) -> dict[str, str]:
+    """Every number the breakdowns chapter's prose quotes, as text with units.
+
+    Parameters
+    ----------
+    scores, means : :func:`rebench_task_scores`, :func:`rebench_means`.
+    shares : :func:`weight_share`.
+    fits : :func:`subset_fits` (with the ``without <kernel_task>`` subset).
+    influence : :func:`leave_one_out_levels`.
+    cal_source : :func:`calibration` by source.
+    spread : :func:`rebench_spread`.
+    predictions : :func:`rebench_predictions`.
+    models : the question's display names; the first is the focus model.
+    kernel_task : the task id of the kernel question.
+
+    Returns
+    -------
+    dict of str -> str
+        The same keys in every edition; a number the data cannot give is
+        :data:`horizonlib.answers.NOT_AVAILABLE`.
+    """
+    from horizonlib.answers import NOT_AVAILABLE as NA
+
+    focus = models[0] if len(models) else NA
+    fit_focus = focus_fit_table(fits, shares, influence, [focus], kernel_task)
+    rebench_focus = focus_rebench_table(means, [focus])
+    pick = lambda table, col: pick_text(table, focus, col, NA)  # noqa: E731
+    rb_shares = shares[shares["n_rebench_tasks"] > 0]
+    rb_only = fits[fits["subset"] == REBENCH_ONLY] if len(fits) else fits
+    ran = kernel_models(fits, kernel_task)
+    task_movers = top_movers(influence[influence["level"] == "task"], 1) if len(influence) \
+        else influence
+    rb_gap = cal_source.loc[cal_source["group"] == REBENCH, "gap"].abs()
+    pct = lambda v: f"{100 * v:.1f}%"  # noqa: E731
+    log2 = lambda v: f"{v:.2f}"  # noqa: E731
+    n_rb_sets = scores.groupby(MODEL_KEY).ngroups if len(scores) else 0
+    out = {
+        "focus": focus,
+        "kernel_task": kernel_task or NA,
+        "rebench_sets": "; ".join(sorted(scores["task_set"].unique())) if len(scores) else NA,
+        "n_rebench_models": str(n_rb_sets),
+        "focus_rank": rebench_rank_text(means, focus) if len(means) else NA,
+        "focus_rb_mean": pick(rebench_focus, "RE-Bench mean, all tasks"),
+        "focus_share": pick(fit_focus, "RE-Bench share of fit weight"),
+        "focus_p50_all": pick(fit_focus, "p50, all tasks"),
+        "focus_p50_norb": pick(fit_focus, "p50, without RE-Bench"),
+        "focus_p50_rb": pick(fit_focus, "p50, RE-Bench only"),
+        "focus_p50_nokernel": pick(fit_focus, "p50, without kernel task"),
+        "focus_mover": pick(fit_focus, "largest single-task mover"),
+        "share_range": _range_text(rb_shares["weight_share"], pct),
+        "run_share_max": (NA if rb_shares.empty else f"{100 * rb_shares['run_share'].max():.0f}%"),
+        "spread_rb_max": _range_text(spread["rebench_log2_spread"], log2).split(" to ")[-1],
+        "spread_rb_factor": (NA if spread.empty else
+                             f"{2 ** spread['rebench_log2_spread'].max():.2f}"),
+        "spread_all_min": (NA if spread.empty else f"{spread['all_log2_spread'].min():.1f}"),
+        "spread_threshold": f"{MIN_LOG2_SPREAD:.1f}",
+        "n_rb_only": str(len(rb_only)),
+        "n_rb_unidentified": str(int((rb_only["status"] == "unidentified").sum())) if len(rb_only)
+        else "0",
+        "n_rb_degenerate": str(int(rb_only["status"].isin(["no_successes", "no_failures"]).sum()))
+        if len(rb_only) else "0",
+        "n_kernel_models": str(len(ran)),
+        "kernel_ratio_range": _range_text(ran["ratio_to_all"] if len(ran) else [],
+                                          lambda v: f"{v:.2f}"),
+        "n_loo_models": str(influence.groupby(MODEL_KEY).ngroups if len(influence) else 0),
+        "n_loo_refits": f"{len(influence):,}",
+        "n_movers_rebench": str(int((task_movers["task_source"] == REBENCH).sum()))
+        if len(task_movers) else "0",
+        "n_movers": str(len(task_movers)),
+        "median_mover_factor": (NA if task_movers.empty else
+                                f"{2 ** task_movers['log2_ratio'].abs().median():.2f}"),
+        "rb_gap_max": NA if rb_gap.dropna().empty else f"{100 * rb_gap.max():.0f} percentage points",
+    }
+    out.update(calibration_numbers(prediction_table(predictions), models))
+    return {k: (NA if v in ("not available", "n/a", "") else v) for k, v in out.items()}

@@ -112,6 +112,12 @@ def plot_rebench_runs(runs: pd.DataFrame, models, scores: pd.DataFrame | None = 
     return fig
 
 
+#: Tick positions (minutes) and labels of horizon axes: at least a factor of four apart, so
+#: the labels never collide.
+HORIZON_TICKS = [1 / 60, 10 / 60, 1, 4, 15, 60, 240, 960, 3840]
+HORIZON_TICK_LABELS = ["1 s", "10 s", "1 min", "4 min", "15 min", "1 h", "4 h", "16 h", "64 h"]
+
+
 def plot_subset_fits(fits: pd.DataFrame, subsets=None):
     """Forest plot of the 50% horizon per model fitted on each task subset, one panel per dataset.
 
@@ -119,50 +125,96 @@ def plot_subset_fits(fits: pd.DataFrame, subsets=None):
     ----------
     fits : output of :func:`horizonlib.breakdowns.subset_fits`.
     subsets : order of subsets to draw (default: as they appear).
-    Unidentified or degenerate fits have no marker; the text "n/i" marks them.
+
+    A subset with no identified fit for any model of a panel is not drawn; a note in the panel
+    names it. A model's unidentified or degenerate fit of a drawn subset is an open marker at the
+    left edge. One legend, under the panels, names the subsets.
     """
     subsets = list(dict.fromkeys(fits["subset"])) if subsets is None else list(subsets)
+    markers = {name: SUBSET_MARKERS[k % len(SUBSET_MARKERS)] for k, name in enumerate(subsets)}
+    colors = {name: plt.get_cmap("tab10")(k % 10) for k, name in enumerate(subsets)}
     datasets = sorted(fits["dataset"].unique())
-    heights = [0.42 * fits.loc[fits["dataset"] == d, "alias"].nunique() + 1.3 for d in datasets]
-    fig, axes = plt.subplots(len(datasets), 1, figsize=(8.5, sum(heights)), squeeze=False,
+    heights = [0.42 * fits.loc[fits["dataset"] == d, "alias"].nunique() + 1.0 for d in datasets]
+    fig, axes = plt.subplots(len(datasets), 1, figsize=(8.5, sum(heights) + 0.9), squeeze=False,
                              gridspec_kw={"height_ratios": heights}, layout="constrained")
+    finite_all = fits["p50_min"].to_numpy(float)
+    finite_all = finite_all[np.isfinite(finite_all)]
+    right = max(60.0, float(np.nanmax(fits["ci_high_min"])) * 1.5) if finite_all.size else 960.0
+    right = min(right, HORIZON_TICKS[-1] * 1.2)
+    handles = {}
     for axis, dataset in zip(axes[:, 0], datasets):
         sub = fits[fits["dataset"] == dataset]
         order = (sub[sub["subset"] == subsets[0]].sort_values("p50_fit_min")["display_name"].tolist())
         order += [m for m in sub["display_name"].unique() if m not in order]
-        step = 0.7 / max(1, len(subsets))
-        for k, name in enumerate(subsets):
+        drawn = [n for n in subsets if np.isfinite(sub.loc[sub["subset"] == n, "p50_min"]).any()]
+        hidden = [n for n in subsets if n not in drawn and (sub["subset"] == n).any()]
+        step = 0.7 / max(1, len(drawn))
+        for k, name in enumerate(drawn):
             rows = sub[sub["subset"] == name].set_index("display_name").reindex(order)
             y = np.arange(len(order)) - 0.35 + step * (k + 0.5)
-            ok = np.isfinite(rows["p50_min"].to_numpy(float))
-            err = np.vstack([rows["p50_min"] - rows["ci_low_min"], rows["ci_high_min"] - rows["p50_min"]])
-            axis.errorbar(rows["p50_min"][ok], y[ok], xerr=np.clip(err[:, ok], 0, None),
-                          fmt=SUBSET_MARKERS[k % len(SUBSET_MARKERS)], ms=4, capsize=2, lw=1,
-                          label=name)
-            for yy, present in zip(y[~ok], rows["n_runs"].notna().to_numpy()[~ok]):
-                if present:
-                    axis.annotate("n/i", (0, yy), xycoords=("axes fraction", "data"), fontsize=6,
-                                  xytext=(2, 0), textcoords="offset points", va="center",
-                                  color="grey")
-        # horizons far below a second (very weak models) would squash the axis: clip them at
-        # the left edge and say so
+            est = rows["p50_min"].to_numpy(float)
+            ok = np.isfinite(est)
+            err = np.vstack([est - rows["ci_low_min"].to_numpy(float),
+                             rows["ci_high_min"].to_numpy(float) - est])
+            shown = np.clip(est[ok], MIN_AXIS_MINUTES * 1.05, None)
+            handles[name] = axis.errorbar(shown, y[ok], xerr=np.clip(err[:, ok], 0, None),
+                                          fmt=markers[name], color=colors[name], ms=4.5,
+                                          capsize=2, lw=1, label=name)
+            missing = ~ok & rows["n_runs"].notna().to_numpy()
+            if missing.any():
+                handles["no identified fit (open marker at the left edge)"] = axis.scatter(
+                    np.full(missing.sum(), MIN_AXIS_MINUTES * 1.3), y[missing],
+                    marker=markers[name], s=26, facecolors="none", edgecolors=colors[name],
+                    label="no identified fit (open marker at the left edge)")
+        notes = []
+        if hidden:
+            notes.append(f"{', '.join(hidden)}: not identified for any model")
         finite = sub["p50_min"].to_numpy(float)
         finite = finite[np.isfinite(finite)]
         if finite.size and finite.min() < MIN_AXIS_MINUTES:
-            axis.annotate(f"< {MIN_AXIS_MINUTES * 60:.0f} s: off scale", (0.01, 0.01),
-                          xycoords="axes fraction", fontsize=6, color="grey")
+            notes.append(f"horizons < {MIN_AXIS_MINUTES * 60:.0f} s drawn at the edge")
         axis.set_xscale("log")
-        axis.set_xlim(left=MIN_AXIS_MINUTES)
-        axis.xaxis.set_major_locator(mticker.FixedLocator(MINUTE_TICKS))
-        axis.xaxis.set_major_formatter(mticker.FixedFormatter(MINUTE_TICK_LABELS))
+        axis.set_xlim(MIN_AXIS_MINUTES, right)
+        axis.xaxis.set_major_locator(mticker.FixedLocator(HORIZON_TICKS))
+        axis.xaxis.set_major_formatter(mticker.FixedFormatter(HORIZON_TICK_LABELS))
         axis.xaxis.set_minor_locator(mticker.NullLocator())
-        axis.set_yticks(range(len(order)), order, fontsize=7.5)
-        axis.set_title(dataset, fontsize="medium")
+        axis.set_yticks(range(len(order)), order, fontsize=8)
+        axis.set_ylim(len(order) - 0.5, -0.5)
+        axis.set_title(dataset + (f" ({'; '.join(notes)})" if notes else ""), fontsize="medium")
         axis.set_xlabel("50% time horizon (human task length, log scale; bars: 95% CI)")
         axis.set_ylabel("model")
         axis.grid(True, axis="x", alpha=0.3)
-        axis.legend(fontsize="x-small", loc="lower right")
+    if handles:
+        fig.legend(list(handles.values()), list(handles), loc="outside lower center",
+                   ncols=min(3, len(handles)), fontsize="small", frameon=False)
     return fig
+
+
+#: Candidate ticks of ratio axes (the ones inside a panel's range are drawn).
+RATIO_TICKS = [0.5, 0.67, 0.8, 0.9, 0.95, 1.0, 1.05, 1.1, 1.25, 1.5, 2.0]
+
+
+def ratio_ticks(span: float, n: int = 7) -> list[float]:
+    """Ticks from :data:`RATIO_TICKS` for an axis ``[2**-span, 2**span]``, at most about ``n``.
+
+    Ticks are kept outward from 1 when at least ``2 span / n`` doublings from the last kept one,
+    so labels never collide.
+    """
+    gap = 2 * span / n
+    keep = [1.0]
+    for side in (sorted(t for t in RATIO_TICKS if t > 1), sorted((t for t in RATIO_TICKS if t < 1),
+                                                                  reverse=True)):
+        last = 0.0
+        for t in side:
+            lt = abs(np.log2(t))
+            if lt <= span * 1.02 and lt - last >= gap:
+                keep.append(t)
+                last = lt
+    return sorted(keep)
+
+
+def _ratio_label(value: float, _pos=None) -> str:
+    return f"×{value:.2f}" if value >= 0.01 else f"×{value:.0e}"
 
 
 def plot_influence(influence: pd.DataFrame, movers: pd.DataFrame | None = None):
@@ -171,14 +223,19 @@ def plot_influence(influence: pd.DataFrame, movers: pd.DataFrame | None = None):
     Parameters
     ----------
     influence : output of :func:`horizonlib.breakdowns.leave_one_out` (one or both levels).
-    movers : optional rows (e.g. :func:`top_movers`) to label with the dropped unit's name.
-    Grey dots: every dropped unit; red: RE-Bench tasks; labelled: ``movers``.
+    movers : optional rows (e.g. :func:`top_movers`) whose dropped unit is named in the right
+        margin of its model's row.
+
+    Each panel's ratio axis spans its own data (symmetric on the log scale, at most
+    ``RATIO_LIMIT``-fold; larger ratios are crosses at the edge). Grey dots: every dropped unit;
+    red: RE-Bench tasks. One legend under the panels.
     """
     panels = sorted(influence[["dataset", "level"]].drop_duplicates().itertuples(index=False))
     n_models = influence.groupby("dataset")["alias"].nunique()
-    heights = [0.4 * n_models[d] + 1.2 for d, _ in panels]
-    fig, axes = plt.subplots(len(panels), 1, figsize=(8.5, sum(heights)), squeeze=False,
+    heights = [0.36 * n_models[d] + 0.9 for d, _ in panels]
+    fig, axes = plt.subplots(len(panels), 1, figsize=(8.5, sum(heights) + 0.8), squeeze=False,
                              gridspec_kw={"height_ratios": heights}, layout="constrained")
+    handles = {}
     for axis, (dataset, level) in zip(axes[:, 0], panels):
         sub = influence[(influence["dataset"] == dataset) & (influence["level"] == level)]
         order = sub.groupby("display_name")["full_p50_min"].first().sort_values().index.tolist()
@@ -186,30 +243,52 @@ def plot_influence(influence: pd.DataFrame, movers: pd.DataFrame | None = None):
         y = sub["display_name"].map(ypos).to_numpy(float)
         is_rb = (sub["task_source"] == "RE-Bench").to_numpy()
         ratio = sub["ratio_to_full"].to_numpy(float)
-        shown = np.clip(ratio, 1 / RATIO_LIMIT, RATIO_LIMIT)
+        # the range follows models with a real horizon (at least a second); degenerate fits
+        # (horizons of microseconds) move by orders of magnitude and are drawn at the edge
+        real = np.isfinite(ratio) & (ratio > 0) & (sub["full_p50_min"].to_numpy(float) >= 1 / 60)
+        logs = np.abs(np.log2(ratio[real]))
+        span = float(np.clip(1.15 * logs.max(), np.log2(1.1), np.log2(RATIO_LIMIT))) \
+            if logs.size else np.log2(RATIO_LIMIT)
+        limit = 2.0 ** span
+        shown = np.clip(ratio, 1 / limit, limit)
         off = np.isfinite(ratio) & (shown != ratio)
-        axis.scatter(shown[~is_rb & ~off], y[~is_rb & ~off], s=9, color="#7f7f7f", alpha=0.5,
-                     edgecolors="none", label=f"one {level} dropped")
-        axis.scatter(shown[is_rb & ~off], y[is_rb & ~off], s=16, color=SOURCE_COLORS["RE-Bench"],
-                     label="an RE-Bench task dropped" if level == "task" else "an RE-Bench family dropped")
+        handles["one task or family dropped"] = axis.scatter(
+            shown[~is_rb & ~off], y[~is_rb & ~off], s=10, color="#7f7f7f", alpha=0.5,
+            edgecolors="none", label="one task or family dropped")
+        if (is_rb & ~off).any():
+            handles["an RE-Bench task or family dropped"] = axis.scatter(
+                shown[is_rb & ~off], y[is_rb & ~off], s=18, color=SOURCE_COLORS["RE-Bench"],
+                label="an RE-Bench task or family dropped")
         if off.any():
-            axis.scatter(shown[off], y[off], s=22, marker="x", color="black",
-                         label=f"off scale (ratio beyond {RATIO_LIMIT:g}x), drawn at the edge")
+            handles["beyond the axis (drawn at the edge)"] = axis.scatter(
+                shown[off], y[off], s=24, marker="x", color="black",
+                label="beyond the axis (drawn at the edge)")
         if movers is not None:
             lab = movers[(movers["dataset"] == dataset) & (movers["level"] == level)]
             for r in lab.itertuples(index=False):
-                if np.isfinite(r.ratio_to_full):
-                    xr = float(np.clip(r.ratio_to_full, 1 / RATIO_LIMIT, RATIO_LIMIT))
-                    axis.annotate(short_task(str(r.dropped)), (xr, ypos[r.display_name]),
-                                  fontsize=6, xytext=(3, 4), textcoords="offset points")
+                if np.isfinite(r.ratio_to_full) and r.display_name in ypos:
+                    axis.annotate(f"{short_task(str(r.dropped))} ({_ratio_label(r.ratio_to_full)})",
+                                  (1.01, ypos[r.display_name]),
+                                  xycoords=("axes fraction", "data"), fontsize=7, va="center")
+        full = sub.groupby("display_name")["full_p50_min"].first()
+        for name in full.index[~np.isfinite(full.to_numpy(float))]:
+            axis.annotate("no fit on all tasks", (0.5, ypos[name]), xycoords=("axes fraction", "data"),
+                          fontsize=7, va="center", ha="center", color="#444444")
         axis.axvline(1.0, color="black", lw=0.8)
         axis.set_xscale("log", base=2)
-        axis.set_xlim(1 / RATIO_LIMIT / 1.15, RATIO_LIMIT * 1.15)
-        axis.set_yticks(range(len(order)), order, fontsize=7.5)
-        axis.set_title(f"{dataset}: drop one {level}", fontsize="medium")
-        axis.set_xlabel("p50 without the dropped unit / p50 on all tasks (log2 scale)")
+        axis.set_xlim(1 / limit / 1.02, limit * 1.02)
+        axis.xaxis.set_major_locator(mticker.FixedLocator(ratio_ticks(span)))
+        axis.xaxis.set_major_formatter(mticker.FuncFormatter(_ratio_label))
+        axis.xaxis.set_minor_locator(mticker.NullLocator())
+        axis.set_yticks(range(len(order)), order, fontsize=8)
+        axis.set_ylim(len(order) - 0.5, -0.5)
+        axis.set_title(f"{dataset}: drop one {level} (right: the largest mover)", fontsize="medium")
+        axis.set_xlabel("50% horizon without the dropped unit ÷ on all tasks (log scale)")
         axis.set_ylabel("model (by full p50)")
-        axis.legend(fontsize="x-small", loc="lower right")
+        axis.grid(True, axis="x", alpha=0.3)
+    if handles:
+        fig.legend(list(handles.values()), list(handles), loc="outside lower center",
+                   ncols=len(handles), fontsize="small", frameon=False)
     return fig
 
 

@@ -15,10 +15,11 @@ Each function takes tables from :mod:`horizonlib.multiverse` and returns a
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 
-from horizonlib.multiverse import DIMENSION_COLUMNS, DIMENSIONS, NO_FLAGS
+from horizonlib.multiverse import DIMENSION_COLUMNS, DIMENSIONS, format_duration, level_label
 
 DIMENSION_LABELS = {
     "weighting": "weighting", "regularization": "regularization", "success": "success rule",
@@ -29,16 +30,48 @@ DIMENSION_COLORS = {
     "weighting": "#1f77b4", "regularization": "#ff7f0e", "success": "#2ca02c",
     "subset": "#d62728", "link": "#9467bd", "hack_policy": "#8c564b", "interactions": "#bbbbbb",
 }
-_LEVEL_LABELS = {"invsqrt_task_weight": "invsqrt family", "equal_task_weight": "equal per task",
-                 "none": "per run", "delivered": "as delivered", "fractional": "fractional",
-                 "no_rebench": "no RE-Bench", "hcast": "HCAST only", "all": "all tasks",
-                 "baseline_times": "baselined times", NO_FLAGS: "as delivered"}
+
+
+#: Candidate ticks of duration axes: minutes (with labels) and days.
+_MINUTE_TICKS = [(v / 60, f"{v:g} s") for v in (1, 2, 5, 10, 20, 30)] + \
+    [(v, f"{v:g} min") for v in (1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 25, 30, 40, 45)] + \
+    [(60 * v, f"{v:g} h") for v in (1, 1.5, 2, 3, 4, 6, 8, 12, 16)] + \
+    [(1440 * v, f"{v:g} day" + ("s" if v != 1 else "")) for v in (1, 2, 3, 4, 7, 14, 30)]
+_DAY_TICKS = [(v, f"{v:g} days") for v in (10, 20, 30, 50, 100, 200, 300, 500, 1000, 2000)]
+
+
+def duration_ticks(low: float, high: float, unit: str = "min", n: int = 7):
+    """Tick positions and plain labels ("15 min", "4 h", "200 days") for a log axis [low, high].
+
+    Ticks inside the range are kept when at least ``log(high/low)/n`` (log units) from the last
+    kept one, so labels never collide.
+    """
+    cands = _MINUTE_TICKS if unit == "min" else _DAY_TICKS
+    inside = [(v, lab) for v, lab in cands if low <= v <= high]
+    if not (np.isfinite(low) and np.isfinite(high)) or high <= low:
+        return [], []
+    gap = np.log(high / low) / n
+    kept = []
+    for v, lab in inside:
+        if not kept or np.log(v / kept[-1][0]) >= gap:
+            kept.append((v, lab))
+    return [v for v, _ in kept], [lab for _, lab in kept]
+
+
+def _duration_axis(ax, which: str, unit: str) -> None:
+    """Log ``which`` axis ("x"/"y") with plain duration tick labels in ``unit`` ("min"/"days")."""
+    axis = ax.xaxis if which == "x" else ax.yaxis
+    low, high = ax.get_xlim() if which == "x" else ax.get_ylim()
+    ticks, labels = duration_ticks(min(low, high), max(low, high), unit,
+                                   n=5 if unit == "days" else 7)
+    if len(ticks) >= 2:
+        axis.set_major_locator(mticker.FixedLocator(ticks))
+        axis.set_major_formatter(mticker.FixedFormatter(labels))
+        axis.set_minor_locator(mticker.NullLocator())
 
 
 def _level_label(dim, level) -> str:
-    if dim == "regularization":
-        return f"λ = {float(level):g}"
-    return _LEVEL_LABELS.get(level, str(level))
+    return level_label(dim, level)
 
 
 def _choice_rows(table: pd.DataFrame) -> list[tuple[str, object]]:
@@ -61,7 +94,7 @@ def _same(a, b) -> bool:
 
 
 def plot_specification_curves(curves: dict[str, pd.DataFrame], value: str = "p50_min",
-                              value_label: str = "50% horizon (minutes, log scale)"):
+                              value_label: str = "50% horizon (log scale)"):
     """Specification curves: sorted estimates with the choices shown underneath.
 
     Parameters
@@ -98,6 +131,8 @@ def plot_specification_curves(curves: dict[str, pd.DataFrame], value: str = "p50
         top.scatter(pos[metr], val[metr], s=60, marker="D", color="#d62728", zorder=3,
                     label="METR's choices")
         top.set_yscale("log")
+        top.margins(y=0.08)
+        _duration_axis(top, "y", "days" if "days" in value_label else "min")
         top.set_title(name)
         top.set_ylabel(value_label)
         top.set_xlabel("specifications, sorted by estimate")
@@ -120,7 +155,8 @@ def plot_specification_curves(curves: dict[str, pd.DataFrame], value: str = "p50
     return fig
 
 
-def plot_variance_shares(shares: pd.DataFrame, label: str = "label"):
+def plot_variance_shares(shares: pd.DataFrame, label: str = "label",
+                         ylabel: str = "model (dataset)"):
     """Stacked horizontal bars: share of the variance of log2(value) per dimension.
 
     Parameters
@@ -130,6 +166,8 @@ def plot_variance_shares(shares: pd.DataFrame, label: str = "label"):
         naming each bar (model or trend).
     label : str, optional
         Column holding the bar labels.
+    ylabel : str, optional
+        y-axis label (what one bar is).
 
     Returns
     -------
@@ -140,7 +178,7 @@ def plot_variance_shares(shares: pd.DataFrame, label: str = "label"):
     dims = [d for d in DIMENSION_COLUMNS + ["interactions"] if d in wide.columns]
     # dimensions with a single level (e.g. no reward-hack flags) explain nothing: not drawn
     dims = [d for d in dims if not (d == "hack_policy" and wide[d].abs().max() == 0)]
-    fig, ax = plt.subplots(figsize=(8.0, 0.9 + 0.32 * len(wide)), layout="constrained")
+    fig, ax = plt.subplots(figsize=(8.0, 1.3 + 0.32 * len(wide)), layout="constrained")
     left = np.zeros(len(wide))
     y = np.arange(len(wide))
     for d in dims:
@@ -152,14 +190,14 @@ def plot_variance_shares(shares: pd.DataFrame, label: str = "label"):
     ax.invert_yaxis()
     ax.set_xlim(0, max(1.0, float(left.max())))
     ax.set_xlabel("share of variance of log2(estimate) across specifications")
-    ax.set_ylabel("model" if label == "label" else label)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.6 / max(len(wide), 1)),
-              ncol=len(dims), fontsize=8, frameon=False)
+    ax.set_ylabel(ylabel)
+    fig.legend(loc="outside lower center", ncols=len(dims), fontsize=8, frameon=False)
     return fig
 
 
 def plot_multiverse_ranges(position: pd.DataFrame, label: str = "label",
-                           value_label: str = "50% horizon (minutes, log scale)"):
+                           value_label: str = "50% horizon (log scale)",
+                           ylabel: str = "model (dataset)", unit: str = "min"):
     """Range (line), interquartile range (thick bar) and METR's headline (diamond) per row.
 
     Parameters
@@ -170,12 +208,16 @@ def plot_multiverse_ranges(position: pd.DataFrame, label: str = "label",
         Column naming each row.
     value_label : str, optional
         x-axis label.
+    ylabel : str, optional
+        y-axis label (what one row is).
+    unit : str, optional
+        ``"min"`` or ``"days"``: unit of the values (tick labels are plain durations).
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    fig, ax = plt.subplots(figsize=(7.5, 0.9 + 0.32 * len(position)), layout="constrained")
+    fig, ax = plt.subplots(figsize=(7.5, 1.3 + 0.32 * len(position)), layout="constrained")
     y = np.arange(len(position))
     ax.hlines(y, position["min"], position["max"], color="#888888", lw=1, label="all specifications")
     ax.hlines(y, position["q25"], position["q75"], color="#1f77b4", lw=5,
@@ -186,8 +228,13 @@ def plot_multiverse_ranges(position: pd.DataFrame, label: str = "label",
     ax.set_yticklabels(position[label].tolist(), fontsize=8)
     ax.invert_yaxis()
     ax.set_xscale("log")
+    lo = float(np.nanmin(position["min"])) if len(position) else 1.0
+    hi = float(np.nanmax(position["max"])) if len(position) else 10.0
+    if np.isfinite(lo) and np.isfinite(hi) and hi > lo > 0:
+        ax.set_xlim(lo / 1.5, hi * 1.5)
+    _duration_axis(ax, "x", unit)
     ax.set_xlabel(value_label)
-    ax.set_ylabel("model" if label == "label" else label)
+    ax.set_ylabel(ylabel)
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(loc="lower right", fontsize=8)
+    fig.legend(loc="outside lower center", ncols=3, fontsize=8, frameon=False)
     return fig

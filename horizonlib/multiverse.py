@@ -53,6 +53,7 @@ import pandas as pd
 from scipy import sparse
 
 from horizonlib.bootstrap import _check_runs, draw_replicates
+from horizonlib.breakdowns import styled  # noqa: F401  (tables of the chapter)
 from horizonlib.logistic import fit_logistic_batch, horizon_at
 from horizonlib.probit import fit_probit_batch, probit_horizon_at
 from horizonlib.trend import days_since_epoch, release_date_of
@@ -647,6 +648,7 @@ def bootstrap_specifications(
     hack_flags: pd.DataFrame | None = None,
     success_percents: Sequence[float] = (50, 80),
     confidence_level: float = 0.95,
+    models: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Hierarchical-bootstrap confidence intervals of the horizons under chosen specifications.
 
@@ -671,6 +673,10 @@ def bootstrap_specifications(
         Horizons (percent).
     confidence_level : float, optional
         Central percentile interval.
+    models : pandas.DataFrame, optional
+        ``dataset`` and ``model`` (alias) columns: only these models are bootstrapped (the
+        replicates are still drawn on every dataset's full data, so a model's interval does not
+        depend on which others are chosen). Default: every model.
 
     Returns
     -------
@@ -691,6 +697,9 @@ def bootstrap_specifications(
     if "display_name" not in runs.columns:
         runs = runs.assign(display_name=runs["alias"])
     point = fit_multiverse(runs, specs, hack_flags, success_percents)
+    point_rows = {(r["spec"], r["dataset"], r["model"]): r
+                  for r in point.to_dict("records")}
+    chosen = None if models is None else set(zip(models["dataset"], models["model"]))
     flagged = flagged_runs(runs, hack_flags)
     lo_q, hi_q = 50 * (1 - confidence_level), 50 * (1 + confidence_level)
     ps = [sp / 100.0 for sp in success_percents]
@@ -706,7 +715,10 @@ def bootstrap_specifications(
         C = len(xs)
         x2 = np.concatenate([xs, xs])
         y2 = np.concatenate([np.ones(C), np.zeros(C)])
-        aliases = sorted(sub["alias"].unique())
+        aliases = [a for a in sorted(sub["alias"].unique())
+                   if chosen is None or (dataset, a) in chosen]
+        if not aliases:
+            continue
         for _, spec in specs.iterrows():
             y, keep_hack = _outcome(sub, spec["success"], spec["hack_policy"], fl)
             keep = subset_mask(sub, spec["subset"]) & keep_hack
@@ -715,8 +727,7 @@ def bootstrap_specifications(
                 w[keep] = run_weights(sub[keep], spec["weighting"])
             yy = np.where(np.isnan(y), 0.0, y)
             for alias in aliases:
-                prow = point[(point["spec"] == spec["spec"]) & (point["dataset"] == dataset)
-                             & (point["model"] == alias)].iloc[0]
+                prow = point_rows[(spec["spec"], dataset, alias)]
                 cols = np.flatnonzero((sub["alias"] == alias).to_numpy() & keep)
                 lo = {p: np.nan for p in ps}
                 hi = dict(lo)
@@ -948,3 +959,353 @@ def bootstrap_display(boot: pd.DataFrame, specs: pd.DataFrame, picks: pd.DataFra
     b = b.assign(choice=choice, changed=b["changed"].map({**DIMENSION_NAMES, "none": "—"}))
     return b[["label", "changed", "choice", "horizon_min", "ci_low_min", "ci_high_min",
               "failed_replicates"]].rename(columns={"label": "model"}).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- chapter helpers
+
+#: Human labels of the levels of every dimension (tables, figures and prose).
+LEVEL_LABELS = {
+    "invsqrt_task_weight": "1/√(tasks in family) per family", "equal_task_weight": "equal per task",
+    "none": "equal per run", "delivered": "binarized score as delivered",
+    "score>=0.5": "score ≥ 0.5", "score>=0.8": "score ≥ 0.8", "fractional": "fractional credit",
+    "all": "all tasks", "no_rebench": "without RE-Bench", "hcast": "HCAST only",
+    "baseline_times": "measured human times only", "logistic": "logistic", "probit": "probit",
+    "failure": "counted as failure", "success": "counted as success", "excluded": "excluded",
+    NO_FLAGS: "as delivered",
+}
+
+
+def level_label(dimension: str, level) -> str:
+    """Readable label of one level of a dimension (``"λ = 0.01"``, ``"fractional credit"``)."""
+    if dimension == "regularization":
+        return f"λ = {float(level):g}"
+    return LEVEL_LABELS.get(level, str(level))
+
+
+def format_duration(minutes: float) -> str:
+    """A duration in minutes as text in the unit it reads best in: s, min, h or days."""
+    if minutes is None or not np.isfinite(minutes):
+        return "n/a"
+    if minutes < 1:
+        return f"{minutes * 60:.2g} s"
+    if minutes < 90:
+        return f"{minutes:.1f} min" if minutes < 10 else f"{minutes:.0f} min"
+    if minutes < 48 * 60:
+        return f"{minutes / 60:.1f} h"
+    return f"{minutes / 1440:.1f} days"
+
+
+def model_eligibility(table: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
+    """Which models have a usable horizon to study across specifications.
+
+    A model is kept when its 50% horizon under METR's choices is finite and lies within the range
+    of task lengths it ran (shortest to longest human time of its runs). Outside it the horizon is
+    an extrapolation of a curve with almost no successes (or failures), and ratios between
+    specifications of such a number (10^-30 minutes against 10^-14) mean nothing.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (dataset, model): ``dataset, model, display_name, headline`` (minutes),
+        ``shortest_task``, ``longest_task`` (minutes), ``included`` (bool), ``reason`` (text;
+        "" when included).
+    """
+    head = table[table["is_metr"].to_numpy(dtype=bool)].set_index(["dataset", "model"])
+    ext = runs.groupby(["dataset", "alias"])["human_minutes"].agg(["min", "max"])
+    ext.index = ext.index.set_names(["dataset", "model"])
+    out = head[["display_name", "p50_min"]].join(ext, how="left").reset_index()
+    out = out.rename(columns={"p50_min": "headline", "min": "shortest_task",
+                              "max": "longest_task"})
+    h = out["headline"].to_numpy(dtype=float)
+    finite = np.isfinite(h) & (h > 0)
+    inside = finite & (h >= out["shortest_task"].to_numpy(float)) & \
+        (h <= out["longest_task"].to_numpy(float))
+    reason = np.where(~finite, "no finite 50% horizon under METR's choices",
+                      np.where(~inside, [f"50% horizon under METR's choices ({format_duration(v)}) "
+                                         f"outside the task lengths it ran ({format_duration(a)} to "
+                                         f"{format_duration(b)})"
+                                         for v, a, b in zip(h, out["shortest_task"],
+                                                            out["longest_task"])], ""))
+    out["included"] = inside
+    out["reason"] = reason
+    return out[["dataset", "model", "display_name", "headline", "shortest_task", "longest_task",
+                "included", "reason"]]
+
+
+def excluded_note(eligibility: pd.DataFrame) -> str:
+    """Plain text naming the excluded models and why ("" parts omitted)."""
+    ex = eligibility[~eligibility["included"]]
+    if ex.empty:
+        return "Every model has a 50% horizon within the task lengths it ran, so none is left out."
+    parts = [f"{r.display_name} ({r.dataset}): {r.reason}" for r in ex.itertuples(index=False)]
+    return ("Left out of the summaries below: " + "; ".join(parts) + ".")
+
+
+def included_rows(frame: pd.DataFrame, eligibility: pd.DataFrame) -> pd.DataFrame:
+    """Rows of ``frame`` (``dataset``, ``model`` columns) whose model is included."""
+    keep = eligibility.loc[eligibility["included"], ["dataset", "model"]]
+    return frame.merge(keep, on=["dataset", "model"]).reset_index(drop=True)
+
+
+def choose_focus_models(table: pd.DataFrame, focus: Sequence[str],
+                        comparison: Sequence[str] = ()) -> pd.DataFrame:
+    """:func:`choose_models` with one row per display name, in the focus model's dataset if possible.
+
+    A comparison model measured in several datasets (o1-preview in the pre-paper and the Time
+    Horizon 1.1 files) is shown from the dataset that holds the first focus model, so the
+    comparison is within one suite; otherwise from its first dataset.
+    """
+    picks = choose_models(table, focus, comparison)
+    if picks.empty:
+        return picks
+    home = picks.iloc[0]["dataset"]
+    rank = (picks["dataset"] != home).astype(int)
+    picks = picks.assign(_rank=rank, _order=np.arange(len(picks)))
+    picks = picks.sort_values(["_rank", "_order"]).drop_duplicates("display_name")
+    return picks.sort_values("_order").drop(columns=["_rank", "_order"]).reset_index(drop=True)
+
+
+def _times(v) -> str:
+    return f"×{v:.2f}" if np.isfinite(v) else "n/a"
+
+
+def _ordinal(k: float) -> str:
+    if not np.isfinite(k):
+        return "n/a"
+    k = int(round(k))
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"
+
+
+def position_display(position: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`headline_position` as a readable table (model and dataset in their own columns)."""
+    names = table.drop_duplicates(["dataset", "model"]).set_index(["dataset", "model"])["display_name"]
+    shown = names.reindex(pd.MultiIndex.from_frame(position[["dataset", "model"]])).to_numpy()
+    return pd.DataFrame({
+        "model": shown, "dataset": position["dataset"].to_numpy(),
+        "METR's choices": position["headline"].map(format_duration).to_numpy(),
+        "smallest": position["min"].map(format_duration).to_numpy(),
+        "median": position["median"].map(format_duration).to_numpy(),
+        "largest": position["max"].map(format_duration).to_numpy(),
+        "largest ÷ smallest": position["max_over_min"].map(_times).to_numpy(),
+        "METR's percentile": position["percentile"].map(_ordinal).to_numpy(),
+    })
+
+
+def _pick_columns(picks: pd.DataFrame) -> dict:
+    """Column name per pick: the display name, with the dataset when a name repeats."""
+    dup = picks["display_name"].duplicated(keep=False)
+    return {(r.dataset, r.model): (f"{r.display_name} ({r.dataset})" if d else r.display_name)
+            for r, d in zip(picks.itertuples(index=False), dup)}
+
+
+def effects_display(effects: pd.DataFrame, picks: pd.DataFrame) -> pd.DataFrame:
+    """:func:`dimension_effects` of the picked models as a readable wide table.
+
+    Rows: each alternative level (``choice``, ``changed to``); one column per picked model with
+    the median ratio to METR's level as ``"×1.52"``.
+    """
+    cols = _pick_columns(picks)
+    e = effects.merge(picks[["dataset", "model"]], on=["dataset", "model"])
+    e = e.assign(column=[cols[(d, m)] for d, m in zip(e["dataset"], e["model"])],
+                 choice=e["dimension"].map(DIMENSION_NAMES),
+                 level_text=[level_label(d, lv) for d, lv in zip(e["dimension"], e["level"])])
+    order = [(d, level_label(d, lv)) for d in DIMENSION_COLUMNS for lv in DIMENSIONS[d][1:]]
+    wide = e.pivot_table(index=["dimension", "level_text"], columns="column", values="median_ratio",
+                         aggfunc="first")
+    wide = wide.reindex([o for o in order if o in wide.index])
+    out = pd.DataFrame({"choice": [DIMENSION_NAMES[d] for d, _ in wide.index],
+                        "changed to": [lv for _, lv in wide.index]})
+    for c in [c for c in cols.values() if c in wide.columns]:
+        out[c] = [_times(v) for v in wide[c].to_numpy(dtype=float)]
+    return out
+
+
+def bootstrap_wide(boot: pd.DataFrame, specs: pd.DataFrame, picks: pd.DataFrame,
+                   p: float = 0.5) -> pd.DataFrame:
+    """One-choice-at-a-time horizons with bootstrap CIs: one row per change, one column per model.
+
+    Each cell is ``"2.0 h (1.3 to 3.4 h)"`` (95% CI in brackets); the first row is METR's choices.
+    """
+    cols = _pick_columns(picks)
+    b = boot[np.isclose(boot["p"], p)].merge(picks[["dataset", "model"]], on=["dataset", "model"])
+    b = b.merge(specs[["spec", "changed"]], on="spec")
+    b = b.assign(column=[cols[(d, m)] for d, m in zip(b["dataset"], b["model"])],
+                 cell=[_cell(h, lo, hi) for h, lo, hi in
+                       zip(b["horizon_min"], b["ci_low_min"], b["ci_high_min"])],
+                 to=[("—" if c == "none" else level_label(c, rec[c]))
+                     for c, rec in zip(b["changed"], b.to_dict("records"))])
+    rank = {d: i for i, d in enumerate(["none"] + DIMENSION_COLUMNS)}
+    order = specs[["spec", "changed"]].assign(_r=specs["changed"].map(rank)).sort_values(
+        ["_r", "spec"], kind="stable")
+    wide = b.pivot_table(index="spec", columns="column", values="cell", aggfunc="first")
+    out = order[order["spec"].isin(wide.index)].copy()
+    labels = b.drop_duplicates("spec").set_index("spec")["to"]
+    out = pd.DataFrame({
+        "choice changed": out["changed"].map({**DIMENSION_NAMES, "none": "none (METR's choices)"}),
+        "changed to": labels.reindex(out["spec"]).to_numpy(),
+        **{c: wide[c].reindex(out["spec"]).to_numpy() for c in cols.values() if c in wide.columns},
+    })
+    return out.reset_index(drop=True)
+
+
+def _cell(h, lo, hi) -> str:
+    if not np.isfinite(h):
+        return "no fit"
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return format_duration(h)
+    return f"{format_duration(h)} ({format_duration(lo)} to {format_duration(hi)})"
+
+
+def trend_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add ``label`` = "dataset, from <window start>, <selection> models" to a trend summary."""
+    return frame.assign(label=frame["dataset"] + ", from " + frame["window_start"].astype(str)
+                        + ", " + frame["selection"] + " models")
+
+
+def outside_ci_count(boot: pd.DataFrame, specs: pd.DataFrame, pick: pd.Series,
+                     p: float = 0.5) -> tuple[int, int]:
+    """How many single-choice changes move ``pick``'s horizon outside the headline's CI.
+
+    Returns
+    -------
+    (n_outside, n_changes)
+    """
+    b = boot[np.isclose(boot["p"], p) & (boot["dataset"] == pick["dataset"])
+             & (boot["model"] == pick["model"])].merge(specs[["spec", "changed"]], on="spec")
+    head = b[b["changed"] == "none"]
+    alt = b[(b["changed"] != "none") & np.isfinite(b["horizon_min"])]
+    if head.empty or alt.empty:
+        return 0, len(alt)
+    lo, hi = float(head["ci_low_min"].iloc[0]), float(head["ci_high_min"].iloc[0])
+    out = (alt["horizon_min"] < lo) | (alt["horizon_min"] > hi)
+    return int(out.sum()), len(alt)
+
+
+def chapter_numbers(table: pd.DataFrame, grid: pd.DataFrame, eligibility: pd.DataFrame,
+                    position: pd.DataFrame, shares: pd.DataFrame, effects: pd.DataFrame,
+                    picks: pd.DataFrame, missing: Sequence[str], has_flags: bool) -> dict:
+    """Every number and sentence the multiverse chapter's prose quotes, as text with units.
+
+    Parameters
+    ----------
+    table : :func:`fit_multiverse` output (all models).
+    grid : the specification grid.
+    eligibility : :func:`model_eligibility`.
+    position, shares : :func:`headline_position`, :func:`variance_shares` of the included models.
+    effects : :func:`dimension_effects` (any models; the focus model's rows are used).
+    picks : :func:`choose_focus_models` output (first row: the focus model or its stand-in).
+    missing : question models absent from the run files.
+    has_flags : whether per-run reward-hacking flags were given.
+
+    Returns
+    -------
+    dict of str -> str
+        The same keys in every edition; unavailable numbers are
+        :data:`horizonlib.answers.NOT_AVAILABLE`.
+    """
+    from horizonlib.answers import NOT_AVAILABLE as NA
+
+    n_models = table.groupby(["dataset", "model"]).ngroups
+    out = {
+        "n_specs": f"{len(grid):,}", "n_models": str(n_models), "n_fits": f"{len(table):,}",
+        "n_failed": f"{int((table['status'] != 'ok').sum()):,}",
+        "n_included": str(int(eligibility["included"].sum())),
+        "n_excluded": str(int((~eligibility["included"]).sum())),
+        "excluded_note": excluded_note(eligibility),
+        "hack_sentence": ("Per-run reward-hacking flags were given, so the reward-hack policy is a "
+                          "dimension of the grid." if has_flags else
+                          "No per-run reward-hacking flags are configured (METR's public run files "
+                          "carry none), so the reward-hack policy is not a dimension here; the "
+                          "reward-hacking chapter treats it with a tipping-point analysis instead."),
+        "missing_note": ("Not in the configured run files: " + ", ".join(missing) +
+                         ". The multiverse needs run-level data, so "
+                         + ("it is" if len(missing) == 1 else "they are") + " not refitted here."
+                         if missing else
+                         "Every focus and comparison model is in the configured run files."),
+    }
+    keys = ["focus_label", "focus_headline", "focus_range", "focus_ratio", "focus_median",
+            "focus_percentile", "focus_top_dimension", "focus_top_share", "focus_interactions",
+            "focus_success_fractional", "focus_success_half", "focus_top_effect",
+            "median_percentile", "standin_note"]
+    out.update(dict.fromkeys(keys, NA))
+    if len(position):
+        out["median_percentile"] = _ordinal(float(position["percentile"].median()))
+    if picks.empty:
+        return out
+    pick = picks.iloc[0]
+    out["focus_label"] = pick["label"]
+    out["standin_note"] = ("None of the focus models is in the run files; the model with the "
+                           f"longest headline horizon, {pick['label']}, stands in for them below."
+                           if pick["role"] == "stand-in" else
+                           f"The focus model below is {pick['label']}.")
+    pos = position[(position["dataset"] == pick["dataset"]) & (position["model"] == pick["model"])]
+    if len(pos):
+        f = focus_numbers(position, shares, pick)
+        out.update({
+            "focus_headline": format_duration(f["headline"]),
+            "focus_range": f"{format_duration(f['min'])} to {format_duration(f['max'])}",
+            "focus_ratio": f"{f['max_over_min']:.1f}", "focus_median": format_duration(f["median"]),
+            "focus_percentile": _ordinal(f["percentile"]), "focus_top_dimension": f["top_dimension"],
+            "focus_top_share": f"{f['top_share']:.0f}%",
+            "focus_interactions": f"{f['interactions_share']:.0f}%"})
+    e = effects[(effects["dataset"] == pick["dataset"]) & (effects["model"] == pick["model"])]
+    for key, level in [("focus_success_fractional", "fractional"),
+                       ("focus_success_half", "score>=0.5")]:
+        r = e[(e["dimension"] == "success") & (e["level"] == level)]
+        if len(r):
+            out[key] = _times(float(r["median_ratio"].iloc[0]))
+    if len(e):
+        top = e.iloc[int(np.argmax(np.abs(np.log(e["median_ratio"].to_numpy(dtype=float)))))]
+        out["focus_top_effect"] = (f"switching the {DIMENSION_NAMES[top['dimension']]} to "
+                                   f"{level_label(top['dimension'], top['level'])} "
+                                   f"({_times(float(top['median_ratio']))})")
+    return out
+
+
+def trend_chapter_numbers(trend_position: pd.DataFrame, trend_shares: pd.DataFrame,
+                          picks: pd.DataFrame, window_start: str) -> dict:
+    """Doubling-time numbers of the focus model's dataset for the prose, as text with units.
+
+    Returns
+    -------
+    dict of str -> str
+        ``trend_dataset, trend_window, trend_headline, trend_range, trend_median,
+        trend_percentile, trend_top_dimension, trend_top_share``; unavailable ones are
+        :data:`horizonlib.answers.NOT_AVAILABLE`.
+    """
+    from horizonlib.answers import NOT_AVAILABLE as NA
+
+    dataset = picks.iloc[0]["dataset"] if len(picks) else NA
+    out = {"trend_dataset": dataset, "trend_window": str(window_start)}
+    keys = ["trend_headline", "trend_range", "trend_median", "trend_percentile",
+            "trend_top_dimension", "trend_top_share"]
+    out.update(dict.fromkeys(keys, NA))
+    if not len(picks):
+        return out
+    tn = trend_numbers(trend_position, trend_shares, dataset, window_start)
+    if not tn["available"]:
+        return out
+    days = lambda v: f"{v:.0f} days" if np.isfinite(v) else NA  # noqa: E731
+    out.update({"trend_headline": days(tn["headline"]),
+                "trend_range": f"{days(tn['min'])} to {days(tn['max'])}",
+                "trend_median": days(tn["median"]),
+                "trend_percentile": _ordinal(tn["percentile"]),
+                "trend_top_dimension": tn["top_dimension"] or NA,
+                "trend_top_share": (f"{tn['top_share']:.0f}%" if np.isfinite(tn["top_share"])
+                                    else NA)})
+    return out
+
+
+def noise_numbers(boot: pd.DataFrame, specs: pd.DataFrame, picks: pd.DataFrame,
+                  n_bootstrap: int) -> dict:
+    """Numbers of the "spread against noise" section: replicates and, for the focus model, how
+    many single-choice changes leave the 95% interval of METR's choices."""
+    from horizonlib.answers import NOT_AVAILABLE as NA
+
+    out = {"n_boot": f"{int(n_bootstrap):,}", "n_outside": NA, "n_changes": NA}
+    if len(picks):
+        k, n = outside_ci_count(boot, specs, picks.iloc[0])
+        if n:
+            out.update(n_outside=str(k), n_changes=str(n))
+    return out

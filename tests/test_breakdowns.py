@@ -280,7 +280,10 @@ def test_results_rows_fit_the_schemas(tmp_path):
 def test_text_helpers():
     assert B.format_minutes(45.2) == "45 min" and B.format_minutes(150) == "2.5 h"
     assert B.format_minutes(np.nan) == "n/a"
-    assert B.format_interval(30, 10, 120) == "30 min (CI 10 min–2.0 h)"
+    assert B.format_interval(30, 10, 120) == "30 min (95% CI 10 to 120 min)"
+    assert B.format_interval(120, 60, 300) == "2.0 h (95% CI 1.0 to 5.0 h)"
+    assert B.format_interval(0.5, 0.1, 0.9, fmt=lambda v: f"{v:.1f}") == "0.5 (95% CI 0.1 to 0.9)"
+    assert B.format_minutes(4.52) == "4.5 min"
     assert B.format_interval(30, np.nan, np.nan) == "30 min"
     runs = make_runs({"a": [("ai_rd_a/main", "ai_rd_a", "RE-Bench", 480, [0.2]),
                             ("ai_rd_b/main", "ai_rd_b", "RE-Bench", 480, [0.4])],
@@ -308,4 +311,92 @@ def test_focus_fit_table_explains_unidentified_rebench_fit():
     assert list(table["model"]) == ["Sim-Fir"]
     row = table.iloc[0]
     assert row["p50, RE-Bench only"].startswith(("unidentified: tasks span", "no fit"))
-    assert "CI" in row["p50, all tasks"] and "CI" in row["p50, without kernel task"]
+    assert "95% CI" in row["p50, all tasks"] and "95% CI" in row["p50, without kernel task"]
+
+
+# --- chapter helpers ----------------------------------------------------------------------------
+
+
+def _kernel_case():
+    """Two models; only "a" ran the kernel task (ai_rd_k/main)."""
+    tasks = [("h/1", "h1", "HCAST", 1, [1, 1]), ("h/2", "h2", "HCAST", 8, [1, 0]),
+             ("h/3", "h3", "HCAST", 60, [0, 1]), ("h/4", "h4", "HCAST", 240, [0, 0])]
+    return make_runs({"a": tasks + [("ai_rd_k/main", "ai_rd_k", "RE-Bench", 480, [0.2, 0.95])],
+                      "b": tasks})
+
+
+def test_kernel_models_counts_only_models_that_ran_the_task():
+    runs = _kernel_case()
+    fits = B.subset_fits(runs, B.standard_subsets(runs, ["ai_rd_k/main"]), n_bootstrap=10,
+                         rng=np.random.default_rng(0))
+    ran = B.kernel_models(fits, "ai_rd_k/main")
+    assert list(ran["alias"]) == ["a"]
+    assert B.kernel_models(fits, None).empty
+    # the figure keeps "without" rows only for models that ran the task
+    shown = B.figure_fits(fits, "ai_rd_k/main")
+    assert set(shown.loc[shown["subset"] == "without ai_rd_k/main", "alias"]) == {"a"}
+    # ablations: drop_kernel rows only for "a"
+    abl = B.ablation_rows(fits=fits, kernel_task="ai_rd_k/main")
+    dk = abl[abl["question"] == "drop_kernel"]
+    assert set(dk["model"]) == {B.model_label("d", "a")}
+    table = B.compact_fit_table(fits, ["a", "b"], "ai_rd_k/main")
+    assert list(table.columns) == ["model", "dataset", "all tasks", "without RE-Bench",
+                                   "RE-Bench only", "without k"]
+    b = table.set_index("model").loc["b"]
+    assert b["RE-Bench only"] == B.NOT_RUN and b["without k"] == B.NOT_RUN
+    assert table.set_index("model").loc["a", "RE-Bench only"] == B.NOT_IDENTIFIED
+
+
+def test_prediction_table_and_calibration_numbers_known_answer():
+    pred = pd.DataFrame({
+        "dataset": "d", "alias": ["a", "a", "b", "b", "c", "c"],
+        "display_name": ["a", "a", "b", "b", "c", "c"], "task_id": ["t1", "t2"] * 3,
+        "observed": [0.0, 0.2, 0.5, 0.5, 0.1, 0.1],
+        "predicted_all_tasks": [0.2, 0.2, 0.4, 0.4, 0.3, 0.3],
+        "predicted_without_REBench": [0.3, 0.3, 0.6, 0.6, 0.2, 0.2]})
+    table = B.prediction_table(pred)
+    got = table.set_index("model")
+    assert got.loc["a", "observed"] == pytest.approx(0.1)
+    assert got.loc["a", "gap"] == pytest.approx(0.1) and got.loc["b", "gap"] == pytest.approx(-0.1)
+    nums = B.calibration_numbers(table, ["a", "zz"])
+    assert nums["n_pred_models"] == "3" and nums["n_overpredicted"] == "2"
+    assert nums["n_overpredicted_oos"] == "3"
+    assert nums["median_gap"] == "10 percentage points"
+    assert nums["calib_examples"] == "a (d): predicted 20%, observed 10%"
+    shown = B.prediction_display(table)
+    assert "display_name" not in shown.columns and shown["observed success"].iloc[0].endswith("%")
+    from horizonlib.answers import NOT_AVAILABLE
+    assert set(B.calibration_numbers(B.prediction_table(pred.iloc[0:0]), ["a"]).values()) == {
+        NOT_AVAILABLE}
+
+
+def test_missing_models_note_names_each_model_once():
+    runs = make_runs({"o3": [("h/1", "h", "HCAST", 1, [1])]})
+    note = B.missing_models_note(["o3", "o4-mini"], runs, ["rb"], runs, ["fits"])
+    assert note.count("o4-mini") == 1 and "this model" in note
+    assert "Every model" in B.missing_models_note(["o3"], runs, ["rb"], runs, ["fits"])
+
+
+def test_chapter_numbers_have_the_same_keys_in_every_edition():
+    from horizonlib.answers import NOT_AVAILABLE
+    runs = simulated()
+    kernel = "ai_rd_sim_optimize_kernel/main"
+    rng = np.random.default_rng(0)
+    draws = B.rebench_task_draws(runs, 20, rng)
+    fits = B.subset_fits(runs, B.standard_subsets(runs, [kernel]), n_bootstrap=10, rng=rng)
+    loo = B.leave_one_out_levels(runs)
+    args = (B.rebench_task_scores(draws), B.rebench_means(draws), B.weight_share(runs), fits, loo,
+            B.calibration(runs, "source"), B.rebench_spread(runs), B.rebench_predictions(runs, fits))
+    present = B.chapter_numbers(*args, ["Sim-Fir", "Sim-Elm"], kernel)
+    absent = B.chapter_numbers(*args, ["o3"], kernel)
+    assert present.keys() == absent.keys()
+    assert all(isinstance(v, str) for v in present.values())
+    assert present["n_kernel_models"] == "6" and present["focus"] == "Sim-Fir"
+    assert "95% CI" in present["focus_p50_all"]
+    assert absent["focus_p50_all"] == NOT_AVAILABLE and absent["focus_rank"] == NOT_AVAILABLE
+    assert absent["calib_examples"] == NOT_AVAILABLE
+
+
+def test_styled_table_has_no_index_column():
+    html = B.styled(pd.DataFrame({"model": ["a"], "x": ["1 min"]})).to_html()
+    assert "padding" in html and ">0<" not in html

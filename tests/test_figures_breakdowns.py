@@ -73,3 +73,22 @@ def test_influence_and_calibration(tables):
     fig = FB.plot_calibration(tables["cal_b"], tables["cal_s"])
     assert_labelled(fig)
     assert len(fig.axes) == 2
+
+
+def test_subset_fits_hide_subsets_without_any_identified_fit(tables):
+    fig = FB.plot_subset_fits(tables["fits"])
+    # RE-Bench-only fits are never identified in the simulation: named in the title, not drawn
+    assert "RE-Bench only" in fig.axes[0].get_title()
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "RE-Bench only" not in labels and "all tasks" in labels
+    ticks = fig.axes[0].get_xticks()
+    assert np.all(np.diff(np.log(ticks)) >= np.log(3.75) - 1e-9)  # labels never collide
+
+
+def test_influence_axis_follows_each_panel(tables):
+    fig = FB.plot_influence(tables["loo"], B.top_movers(tables["loo"], 1))
+    for ax in fig.axes:
+        lo, hi = ax.get_xlim()
+        assert hi <= FB.RATIO_LIMIT * 1.02 and lo * hi == pytest.approx(1.0)
+    assert FB.ratio_ticks(np.log2(1.1)) == [0.95, 1.0, 1.05, 1.1]
+    assert 1.0 in FB.ratio_ticks(1.0) and len(FB.ratio_ticks(1.0)) <= 8

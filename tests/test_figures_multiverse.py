@@ -5,6 +5,7 @@ import matplotlib
 matplotlib.use("Agg")  # tests render off screen
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from horizonlib import figures_multiverse as fm  # noqa: E402
@@ -56,3 +57,15 @@ def test_ranges(table):
     fig = fm.plot_multiverse_ranges(pos)
     assert_labelled(fig)
     assert fig.axes[0].get_xscale() == "log"
+
+
+def test_duration_ticks_are_plain_and_spaced():
+    ticks, labels = fm.duration_ticks(2, 3000)
+    assert labels[0] == "2 min" and all(" " in lab for lab in labels)
+    assert np.all(np.diff(np.log(ticks)) >= np.log(3000 / 2) / 7 - 1e-12)
+    _, days = fm.duration_ticks(25, 300, "days", n=5)
+    assert days == ["30 days", "50 days", "100 days", "200 days"]
+    fig = fm.plot_multiverse_ranges(mv.add_labels(mv.headline_position(mv.fit_multiverse(
+        planted_runs(0))), mv.fit_multiverse(planted_runs(0))))
+    assert all("10^" not in t.get_text() and "×10" not in t.get_text()
+               for t in fig.axes[0].get_xticklabels())

@@ -350,3 +350,100 @@ def test_results_tables_fit_their_schemas(tmp_path):
     write_results(mv.trend_results_table(trend), "multiverse_trend", tmp_path)
     labelled = mv.add_labels(mv.headline_position(table), table)
     assert labelled["label"].tolist() == ["A (toy)", "B (toy)", "C (toy)"]
+
+
+# --- chapter helpers ----------------------------------------------------------------------------
+
+
+def test_level_labels_and_durations():
+    assert mv.level_label("regularization", 0.01) == "λ = 0.01"
+    assert mv.level_label("success", "score>=0.5") == "score ≥ 0.5"
+    assert mv.level_label("subset", "baseline_times") == "measured human times only"
+    assert mv.format_duration(0.5) == "30 s" and mv.format_duration(4.56) == "4.6 min"
+    assert mv.format_duration(45) == "45 min" and mv.format_duration(150) == "2.5 h"
+    assert mv.format_duration(4 * 1440) == "4.0 days" and mv.format_duration(np.nan) == "n/a"
+
+
+def test_model_eligibility_excludes_a_horizon_outside_the_task_lengths():
+    # Z succeeds on the shortest tasks only now and then: a horizon far below one minute
+    runs = planted_runs(0, models=(("A", 2.0, -0.7), ("Z", -1.5, -0.7)))
+    table = mv.fit_multiverse(runs)
+    elig = mv.model_eligibility(table, runs).set_index("model")
+    assert bool(elig.loc["A", "included"]) and elig.loc["A", "reason"] == ""
+    assert not elig.loc["Z", "included"] and "outside the task lengths" in elig.loc["Z", "reason"]
+    assert "Z (toy)" in mv.excluded_note(elig.reset_index())
+    kept = mv.included_rows(table, elig.reset_index())
+    assert set(kept["model"]) == {"A"}
+
+
+def test_choose_focus_models_prefers_the_focus_dataset():
+    runs = pd.concat([planted_runs(0, dataset="old"),
+                      planted_runs(1, models=(("A", 2.0, -0.7), ("C", 5.5, -0.8)),
+                                   dataset="new")], ignore_index=True)
+    table = mv.fit_multiverse(runs, mv.specification_grid(weighting=["invsqrt_task_weight"],
+                                                          success=["delivered"]))
+    picks = mv.choose_focus_models(table, ["C"], ["A", "B"])
+    # the focus model's first dataset ("new") is home: A from there, B only exists in "old"
+    assert list(zip(picks["display_name"], picks["dataset"])) == [("C", "new"), ("A", "new"),
+                                                                 ("B", "old")]
+    picks = mv.choose_focus_models(table.assign(
+        display_name=table["display_name"].where(table["dataset"] == "new", "x" + table["model"])),
+        ["C"], ["A"])
+    assert list(picks["dataset"]) == ["new", "new"]
+
+
+def test_bootstrap_of_chosen_models_equals_the_full_bootstrap():
+    runs = planted_runs(0)
+    specs = mv.one_at_a_time(mv.specification_grid(weighting=["invsqrt_task_weight"],
+                                                   success=["delivered", "fractional"]))
+    full = mv.bootstrap_specifications(runs, specs, 30, np.random.default_rng(5))
+    some = mv.bootstrap_specifications(runs, specs, 30, np.random.default_rng(5),
+                                       models=pd.DataFrame({"dataset": ["toy"], "model": ["B"]}))
+    assert set(some["model"]) == {"B"}
+    pd.testing.assert_frame_equal(some.reset_index(drop=True),
+                                  full[full["model"] == "B"].reset_index(drop=True))
+    picks = mv.choose_focus_models(mv.fit_multiverse(runs, specs), ["B"], ["A"])
+    wide = mv.bootstrap_wide(full, specs, picks)
+    assert list(wide.columns) == ["choice changed", "changed to", "B", "A"]
+    assert wide["choice changed"].iloc[0] == "none (METR's choices)"
+    assert wide["changed to"].iloc[1:].tolist() == ["fractional credit"] * 0 + list(
+        wide["changed to"].iloc[1:])
+    assert all("(" in c for c in wide["B"])
+    k, n = mv.outside_ci_count(full, specs, picks.iloc[0])
+    assert n == len(specs) - 1 and 0 <= k <= n
+
+
+def test_display_tables_use_labels_not_raw_levels():
+    runs = planted_runs(0)
+    table = mv.fit_multiverse(runs)
+    picks = mv.choose_focus_models(table, ["A"], ["B"])
+    effects = mv.effects_display(mv.dimension_effects(table), picks)
+    assert list(effects.columns) == ["choice", "changed to", "A", "B"]
+    text = " ".join(effects["changed to"])
+    for raw in ("0.000000", "none", "baseline_times", "no_rebench", "score>=0.5"):
+        assert raw not in text.split(", ")
+    assert effects["A"].str.startswith("×").all()
+    pos = mv.position_display(mv.headline_position(table), table)
+    assert list(pos.columns[:2]) == ["model", "dataset"]
+    assert pos["METR's percentile"].str.endswith(("st", "nd", "rd", "th")).all()
+
+
+def test_chapter_numbers_same_keys_with_and_without_the_focus_model():
+    from horizonlib.answers import NOT_AVAILABLE
+    runs = planted_runs(0)
+    grid = mv.specification_grid()
+    table = mv.fit_multiverse(runs, grid)
+    elig = mv.model_eligibility(table, runs)
+    pos = mv.add_labels(mv.headline_position(table), table)
+    shares = mv.variance_shares(table)
+    effects = mv.dimension_effects(table)
+    got = mv.chapter_numbers(table, grid, elig, pos, shares, effects,
+                             mv.choose_focus_models(table, ["C"]), [], False)
+    empty = mv.chapter_numbers(table, grid, elig, pos, shares, effects,
+                               mv.choose_focus_models(table, ["C"]).iloc[0:0], ["o3"], False)
+    assert got.keys() == empty.keys()
+    assert got["focus_label"] == "C (toy)" and got["focus_success_fractional"].startswith("×")
+    assert empty["focus_headline"] == NOT_AVAILABLE and "o3" in empty["missing_note"]
+    tn = mv.trend_chapter_numbers(pos, shares, mv.choose_focus_models(table, ["C"]).iloc[0:0],
+                                  "2019-01-01")
+    assert tn["trend_headline"] == NOT_AVAILABLE
