@@ -16,11 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from horizonlib.multiverse import dimension_effects, is_metr_specification, level_label
 from horizonlib.runs import display_name
-
-#: METR's choice on each multiverse dimension (the headline specification).
-METR_SPECIFICATION = {"weighting": "invsqrt_task_weight", "regularization": 0.1,
-                      "success": "delivered", "subset": "all", "link": "logistic"}
 
 NOT_AVAILABLE = "not available in this edition's data"
 
@@ -267,9 +264,10 @@ def trend_answers(ablations: pd.DataFrame, focus: str, window: str) -> dict:
 
 
 def multiverse_answers(multiverse: pd.DataFrame, focus: str) -> dict:
-    """Question 6: the focus model's p50 over every specification and where METR's sits."""
+    """Question 6: the focus model's p50 over every specification, where METR's sits, and the
+    single choice that moves it most (median ratio, other choices held fixed)."""
     out = {"mv_n": NOT_AVAILABLE, "mv_range": NOT_AVAILABLE, "mv_metr": NOT_AVAILABLE,
-           "mv_percentile": NOT_AVAILABLE}
+           "mv_percentile": NOT_AVAILABLE, "mv_biggest": NOT_AVAILABLE}
     if multiverse.empty:
         return out
     rows = multiverse[(multiverse["model"].map(display_name) == focus)
@@ -277,16 +275,18 @@ def multiverse_answers(multiverse: pd.DataFrame, focus: str) -> dict:
     if rows.empty:
         return out
     rows = rows[rows["dataset"] == rows["dataset"].iloc[0]]
-    metr = rows
-    for column, value in METR_SPECIFICATION.items():
-        metr = metr[metr[column] == value] if column in metr.columns else metr
-    metr = metr[metr["hack_policy"].isin(["as_delivered", "as_failure"])]
+    metr = rows[is_metr_specification(rows)]
     out["mv_n"] = f"{len(rows):,}"
-    out["mv_range"] = f"{rows['p50_min'].min():,.1f}–{rows['p50_min'].max():,.1f} min"
+    out["mv_range"] = f"{rows['p50_min'].min():,.1f} to {rows['p50_min'].max():,.1f} min"
     if not metr.empty:
         value = float(metr["p50_min"].iloc[0])
         out["mv_metr"] = f"{value:,.1f} min"
         out["mv_percentile"] = f"{100 * (rows['p50_min'] < value).mean():.0f}th"
+    effects = dimension_effects(rows)
+    if not effects.empty:
+        top = effects.loc[np.log(effects["median_ratio"]).abs().idxmax()]
+        out["mv_biggest"] = (f"{level_label(top['dimension'], top['level'])} "
+                             f"(× {top['median_ratio']:.2f})")
     return out
 
 

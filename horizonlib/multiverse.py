@@ -128,11 +128,12 @@ def specification_grid(
             raise ValueError("regularization levels must be >= 0")
     grid = pd.DataFrame(list(itertools.product(*levels.values())), columns=list(levels))
     grid.insert(0, "spec", np.arange(len(grid)))
-    grid["is_metr"] = _is_metr(grid)
+    grid["is_metr"] = is_metr_specification(grid)
     return grid
 
 
-def _is_metr(frame: pd.DataFrame) -> pd.Series:
+def is_metr_specification(frame: pd.DataFrame) -> pd.Series:
+    """Rows of a multiverse table that use METR's headline choice on every dimension."""
     mask = pd.Series(True, index=frame.index)
     for dim, choice in METR_CHOICES.items():
         if dim == "hack_policy":
@@ -600,7 +601,7 @@ def doubling_multiverse(
     if not out:
         return pd.DataFrame(columns=TREND_COLUMNS)
     res = pd.concat(out, ignore_index=True)[TREND_COLUMNS]
-    res["is_metr"] = _is_metr(res).to_numpy()
+    res["is_metr"] = is_metr_specification(res).to_numpy()
     return res
 
 

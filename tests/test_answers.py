@@ -69,16 +69,16 @@ def test_absent_models_and_files_read_not_available(tmp_path):
 
 
 def test_multiverse_percentile_of_metr_choice():
-    rows = pd.DataFrame([dict(answers.METR_SPECIFICATION, hack_policy="as_delivered",
-                              dataset="d", model="o3 (Inspect)", status="ok", p50_min=v)
-                         for v in (100.0,)] +
-                        [dict(weighting="none", regularization=0.0, success="delivered",
-                              subset="all", link="logistic", hack_policy="as_delivered",
-                              dataset="d", model="o3 (Inspect)", status="ok", p50_min=v)
-                         for v in (50.0, 150.0, 200.0)])
+    metr = dict(weighting="invsqrt_task_weight", regularization=0.1, success="delivered",
+                subset="all", link="logistic", hack_policy="as_delivered", dataset="d",
+                model="o3 (Inspect)", status="ok")
+    rows = pd.DataFrame([dict(metr, p50_min=100.0), dict(metr, link="probit", p50_min=150.0),
+                         dict(metr, subset="hcast", p50_min=200.0),
+                         dict(metr, regularization=0.0, p50_min=50.0)])
     got = answers.multiverse_answers(rows, "o3")
     assert got["mv_metr"] == "100.0 min" and got["mv_percentile"] == "25th"
-    assert got["mv_range"] == "50.0–200.0 min" and got["mv_n"] == "4"
+    assert got["mv_range"] == "50.0 to 200.0 min" and got["mv_n"] == "4"
+    assert got["mv_biggest"] in ("HCAST only (× 2.00)", "λ = 0 (× 0.50)")
 
 
 def test_phrase_and_month():
