@@ -33,7 +33,8 @@ import numpy as np
 import pandas as pd
 
 from horizonlib.bootstrap import draw_replicates
-from horizonlib.hacking import locate_model
+from horizonlib.answers import NOT_AVAILABLE, phrase
+from horizonlib.hacking import dataset_label, english_list, locate_model
 from horizonlib.logistic import fit_logistic_batch, horizon_at
 from horizonlib.weights import run_weights
 
@@ -313,11 +314,13 @@ def compare_pairs(
     table : pandas.DataFrame
         Columns :data:`PAIR_COLUMNS`; ``metric`` in ``rebench_diff``, ``rebench_diff_no_kernel``
         (normalized score), ``p50_ratio``; ``p_positive`` = P(diff > 0) or P(ratio > 1);
-        ``source`` "runs:<dataset>" or "published".
+        ``source`` "runs:<dataset>" or "published". Pairs compared on run data also get a
+        published ``p50_ratio`` row when the published samples hold both models; all run-data
+        rows come before the published rows.
     missing : list of str
         One sentence per pair that could not be compared at all.
     """
-    rows, missing = [], []
+    rows, missing, published_rows = [], [], []
     for a, b in pairs:
         la, lb = locate_model(runs, a), locate_model(runs, b)
         common = None
@@ -334,6 +337,14 @@ def compare_pairs(
             for r in _summarize(res["point"], res["replicates"], confidence_level):
                 rows.append({"model_a": a, "model_b": b, "variant": "all_levels",
                              "source": f"runs:{common}", **r})
+            if published_samples is not None:
+                try:
+                    r = published_ratio(published_fits, published_samples, a, b,
+                                        confidence_level)
+                except KeyError:
+                    continue
+                published_rows.append({"model_a": a, "model_b": b, "variant": "all_levels",
+                                       "source": "published", **r})
             continue
         if published_samples is not None:
             try:
@@ -347,7 +358,9 @@ def compare_pairs(
                            "horizon ratio comes from METR's published bootstrap samples.")
             continue
         missing.append(f"{a} vs {b}: neither common run data nor published samples.")
-    return pd.DataFrame(rows, columns=PAIR_COLUMNS), missing
+    # run-data rows first, then published rows (for pairs with run data too, so the two
+    # sources can be compared)
+    return pd.DataFrame(rows + published_rows, columns=PAIR_COLUMNS), missing
 
 
 def ci_width_by_level(
@@ -424,3 +437,171 @@ def noise_ablation_rows(pairs: pd.DataFrame, widths: pd.DataFrame | None = None,
                          "ci_low": np.nan, "ci_high": np.nan})
     return pd.DataFrame(rows, columns=["question", "model", "variant", "metric", "estimate",
                                        "ci_low", "ci_high"])
+
+
+# ----------------------------------------------------------------------------- presentation
+METRIC_LABELS = {"p50_ratio": "ratio of 50% horizons",
+                 "rebench_diff": "RE-Bench mean difference, all tasks",
+                 "rebench_diff_no_kernel": "RE-Bench mean difference, without the kernel task"}
+
+
+def source_label(source: str) -> str:
+    """Readable data source: ``"runs:th-1-1-8-models"`` -> ``"run data (Time Horizon 1.1)"``,
+    ``"published"`` -> ``"METR's published bootstrap"``."""
+    if str(source).startswith("runs:"):
+        return f"run data ({dataset_label(str(source).split(':', 1)[1])})"
+    if source == "published":
+        return "METR's published bootstrap"
+    return str(source)
+
+
+def level_decomposition(
+    runs: pd.DataFrame,
+    table: pd.DataFrame,
+    n_bootstrap: int,
+    rng: np.random.Generator,
+    weighting: str = "invsqrt_task_weight",
+    regularization: float = 0.1,
+    kernel_task: str | None = None,
+    confidence_level: float = 0.95,
+) -> tuple[pd.DataFrame | None, tuple[str, str] | None]:
+    """:func:`ci_width_by_level` for the first pair of ``table`` compared on run data.
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        Tidy runs (all datasets).
+    table : pandas.DataFrame
+        :func:`compare_pairs` output.
+
+    Returns
+    -------
+    widths : pandas.DataFrame or None
+        :func:`ci_width_by_level` output; None when no pair has common run data.
+    pair : tuple of str or None
+        ``(model_a, model_b)`` of that pair.
+    """
+    first = table[table["source"].astype(str).str.startswith("runs:")].head(1)
+    if first.empty:
+        return None, None
+    pair = (str(first["model_a"].iloc[0]), str(first["model_b"].iloc[0]))
+    dataset = str(first["source"].iloc[0]).split(":", 1)[1]
+    widths = ci_width_by_level(runs[runs["dataset"] == dataset], *pair, n_bootstrap, rng,
+                               weighting, regularization, kernel_task, confidence_level)
+    return widths, pair
+
+
+def pair_display(table: pd.DataFrame, confidence_level: float = 0.95) -> pd.DataFrame:
+    """The chapter's pair table as text: one row per pair, statistic and source.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``pair`` ("o3 vs Claude 3.7 Sonnet"), ``statistic`` (readable), ``estimate
+        (95% CI)`` (ratios with 2 decimals, score differences with 3), ``first model ahead in``
+        (share of bootstrap replicates, in %), ``replicates`` and ``source`` (readable).
+    """
+    level = f"{100 * confidence_level:.0f}% CI"
+    cols = ["pair", "statistic", f"estimate ({level})", "first model ahead in", "replicates",
+            "source"]
+    out = pd.DataFrame({
+        "pair": table["model_a"].astype(str) + " vs " + table["model_b"].astype(str),
+        "statistic": table["metric"].map(lambda m: METRIC_LABELS.get(m, m)),
+        f"estimate ({level})": [
+            phrase(r.estimate, r.ci_low, r.ci_high, digits=2 if r.metric == "p50_ratio" else 3,
+                   level=level) for r in table.itertuples()],
+        "first model ahead in": [f"{100 * v:.1f}% of replicates" if np.isfinite(v) else "—"
+                                 for v in table["p_positive"]],
+        "replicates": [f"{int(v):,}" for v in table["n_replicates"]],
+        "source": table["source"].map(source_label),
+    }, columns=cols)
+    return out
+
+
+def _stat(table: pd.DataFrame, a: str, b: str, metric: str,
+          source: str | None = None):
+    rows = table[(table["model_a"] == a) & (table["model_b"] == b) & (table["metric"] == metric)]
+    if source == "published":
+        rows = rows[rows["source"] == "published"]
+    elif source == "runs":
+        rows = rows[rows["source"].astype(str).str.startswith("runs:")]
+    return rows.iloc[0] if len(rows) else None
+
+
+def missing_summary(table: pd.DataFrame, missing: list[str]) -> str:
+    """The pairs without common run data, grouped by first model, in a few sentences.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`compare_pairs` output.
+    missing : list of str
+        Its second return value (one sentence per pair lacking common run data).
+    """
+    runs_pairs = set(zip(table.loc[table["source"].astype(str).str.startswith("runs:"), "model_a"],
+                         table.loc[table["source"].astype(str).str.startswith("runs:"), "model_b"]))
+    pub = table[(table["source"] == "published") & (table["metric"] == "p50_ratio")]
+    keep = np.array([p not in runs_pairs for p in zip(pub["model_a"], pub["model_b"])], dtype=bool)
+    pub_only = pub.loc[keep]
+    sentences = []
+    for a, group in pub_only.groupby("model_a", sort=False):
+        sentences.append(
+            f"{a} shares no run data with {english_list(list(group['model_b']))}, so "
+            f"{'that pair has' if len(group) == 1 else 'those pairs have'} no RE-Bench "
+            "difference; the horizon ratio comes from METR's published bootstrap samples.")
+    sentences += [m for m in missing if "no common run data, so" not in m]
+    return " ".join(sentences) if sentences else "none: every pair has common run data."
+
+
+def noise_glue(table: pd.DataFrame, widths: pd.DataFrame | None, width_pair,
+               focus_models, comparison_models, missing: list[str],
+               confidence_level: float = 0.95, n_bootstrap: int = 1000) -> dict[str, str]:
+    """Every value the noise chapter's prose shows, as text.
+
+    The first focus model is compared with the first (``1``) and last (``2``) comparison
+    model. Ratios have 2 decimals, RE-Bench differences 3 (normalized score), shares are in %.
+    Values a configured edition cannot provide are :data:`horizonlib.answers.NOT_AVAILABLE`.
+
+    Returns
+    -------
+    dict of str to str
+        ``nz_missing, nz_level, nz_n_boot, nz_a, nz_b, nz_c``; for ``i`` in 1, 2:
+        ``nz_r{i}`` (ratio with CI), ``nz_r{i}_p`` (share of replicates with ratio > 1),
+        ``nz_r{i}_src`` (its source), ``nz_r{i}_pub`` (the same ratio from METR's published
+        bootstrap), ``nz_d{i}``, ``nz_d{i}_p``, ``nz_k{i}`` (RE-Bench differences with CIs);
+        ``nz_w_pair`` and ``nz_w_{ratio,diff}_{family,task,run}`` (variance shares, %).
+    """
+    level = f"{100 * confidence_level:.0f}% CI"
+    focus = focus_models[0] if len(focus_models) else NOT_AVAILABLE
+    comps = list(comparison_models) or [NOT_AVAILABLE]
+    out = {"nz_missing": missing_summary(table, missing),
+           "nz_level": level, "nz_n_boot": f"{int(n_bootstrap):,}",
+           "nz_a": focus, "nz_b": comps[0], "nz_c": comps[-1]}
+    for i, other in ((1, comps[0]), (2, comps[-1])):
+        ratio = _stat(table, focus, other, "p50_ratio")
+        pub = _stat(table, focus, other, "p50_ratio", source="published")
+        out[f"nz_r{i}"] = (NOT_AVAILABLE if ratio is None else
+                           phrase(ratio["estimate"], ratio["ci_low"], ratio["ci_high"], digits=2,
+                                  level=level))
+        out[f"nz_r{i}_p"] = (NOT_AVAILABLE if ratio is None or not np.isfinite(ratio["p_positive"])
+                             else f"{100 * ratio['p_positive']:.1f}%")
+        out[f"nz_r{i}_src"] = NOT_AVAILABLE if ratio is None else source_label(ratio["source"])
+        out[f"nz_r{i}_pub"] = (NOT_AVAILABLE if pub is None else
+                               phrase(pub["estimate"], pub["ci_low"], pub["ci_high"], digits=2,
+                                      level=level))
+        for tag, metric in (("d", "rebench_diff"), ("k", "rebench_diff_no_kernel")):
+            row = _stat(table, focus, other, metric)
+            out[f"nz_{tag}{i}"] = (NOT_AVAILABLE if row is None else
+                                   phrase(row["estimate"], row["ci_low"], row["ci_high"],
+                                          digits=3, level=level))
+            out[f"nz_{tag}{i}_p"] = (NOT_AVAILABLE if row is None
+                                     else f"{100 * row['p_positive']:.1f}%")
+    out["nz_w_pair"] = (NOT_AVAILABLE if width_pair is None
+                        else f"{width_pair[0]} vs {width_pair[1]}")
+    shares = (widths.set_index(["metric", "levels"])["share"] if widths is not None
+              else pd.Series(dtype=float))
+    for name, metric in (("ratio", "p50_ratio"), ("diff", "rebench_diff")):
+        for lev in LEVELS:
+            v = shares.get((metric, lev), np.nan)
+            out[f"nz_w_{name}_{lev}"] = f"{100 * v:.0f}%" if np.isfinite(v) else NOT_AVAILABLE
+    return out

@@ -32,8 +32,11 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from horizonlib.answers import NOT_AVAILABLE, month_of, phrase
 from horizonlib.bootstrap import bootstrap_horizons
-from horizonlib.horizons import fit_horizons
+from horizonlib.hacking import dataset_label, english_list
+from horizonlib.headline import trend_tables
+from horizonlib.horizons import fit_horizons, horizon_table
 from horizonlib.published import release_date_for
 from horizonlib.trend import (TREND_TABLE_COLUMNS, doubling_time_table, frontier_models,
                               samples_wide)
@@ -100,6 +103,27 @@ def trend_inputs(
     point = point[dated]
     point.index.name = "model"
     return point, wide[dated], source
+
+
+def undated_models(models: Sequence[str], release_dates: pd.Series) -> list[str]:
+    """Models that :func:`trend_inputs` leaves out because they have no release date.
+
+    Parameters
+    ----------
+    models : sequence of str
+        Model names (display names or aliases, e.g. a runs table's ``display_name`` column or
+        the ``model`` column of METR's published fits); repeats are ignored.
+    release_dates : pandas.Series
+        Alias -> release date (:func:`horizonlib.published.load_release_dates`).
+
+    Returns
+    -------
+    list of str
+        Names without a date, in first-seen order; human baselines are not models and never
+        listed.
+    """
+    return [m for m in dict.fromkeys(map(str, models))
+            if m != "human" and pd.isna(release_date_for(m, release_dates))]
 
 
 def _dates_of(models, release_dates) -> pd.Series:
@@ -324,7 +348,9 @@ def trend_tests(
         ``frontier`` and ``frontier_excl_focus``, plus the broken line's segments),
         ``distance`` (one row per present focus model), ``broken`` (:func:`compare_broken_line`
         on the long-run frontier, with bootstrap CIs), ``month`` (date each fit reaches
-        ``target_minutes``, with CI), ``missing`` (focus models absent), ``ablation_rows``.
+        ``target_minutes``, with CI), ``missing`` (focus models absent), ``ablation_rows``,
+        ``frontier`` (the long-run frontier models), ``n_total_replicates`` (rows of ``wide``)
+        and ``dropped`` (:func:`dropped_replicates` of the frontier models).
     """
     dates = _date_series(point, release_dates)
     present = [m for m in focus_models if m in point.index]
@@ -424,4 +450,266 @@ def trend_tests(
                                            "ci_low", "ci_high"])
     return {"doubling": doubling, "distance": distance, "broken": broken, "month": month,
             "missing": missing, "present": present, "ablation_rows": ablation,
-            "frontier": models}
+            "frontier": models, "n_total_replicates": int(len(wide)),
+            "dropped": dropped_replicates(wide, models)}
+
+
+# ----------------------------------------------------------------------------- presentation
+SELECTION_LABELS = {"frontier": "frontier models",
+                    "frontier_excl_focus": "frontier models without the models of interest",
+                    "broken_before": "broken line, before the break",
+                    "broken_after": "broken line, after the break",
+                    "broken_line": "broken line"}
+
+
+def dropped_replicates(wide: pd.DataFrame, models: Sequence[str]) -> pd.Series:
+    """Bootstrap replicates unusable for a fit through ``models``, counted per model.
+
+    A replicate is unusable when a model's p50 in it is missing or below 1e-3 minutes (METR's
+    floor); the trend fits leave such replicates out.
+
+    Returns
+    -------
+    pandas.Series
+        Count of unusable replicates per model (only models with at least one), largest first.
+    """
+    Y = wide[list(models)].to_numpy(dtype=float)
+    bad = ~(np.isfinite(Y) & (Y >= _MIN_P50))
+    counts = pd.Series(bad.sum(axis=0), index=list(models))
+    return counts[counts > 0].sort_values(ascending=False)
+
+
+def point_intervals(point: pd.Series, wide: pd.DataFrame,
+                    confidence_level: float = 0.95) -> pd.DataFrame:
+    """Percentile interval of each model's p50 from its bootstrap samples (minutes).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index = model (as in ``point``); columns ``low``, ``high`` (NaN without samples).
+    """
+    rows = {}
+    for m in point.index:
+        v = wide[m].to_numpy(dtype=float) if m in wide.columns else np.array([])
+        rows[m] = _interval(v, confidence_level)
+    return pd.DataFrame.from_dict(rows, orient="index", columns=["low", "high"])
+
+
+def run_level_doubling(
+    runs: pd.DataFrame,
+    release_dates: pd.Series,
+    windows: Sequence,
+    n_bootstrap: int,
+    rng: np.random.Generator,
+    weighting: str = "invsqrt_task_weight",
+    regularization: float = 0.1,
+    confidence_level: float = 0.95,
+    focus: str | None = None,
+) -> pd.DataFrame:
+    """Frontier doubling times fitted to the run files, one dataset at a time.
+
+    The same computation as the fit chapter (:func:`horizonlib.headline.trend_tables` on our
+    fits with their paired bootstrap), restricted to one dataset: the last dataset holding
+    ``focus`` (or the last dataset when ``focus`` is absent or None).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows of the ``trend`` table (``source = "fitted"``, selection ``frontier``) with a
+        ``dataset`` column; empty when no dataset has two dated frontier models.
+    """
+    samples = bootstrap_horizons(runs, n_bootstrap, rng, weighting, regularization, (50,))
+    horizons = horizon_table(runs, weighting, regularization, (50,), n_bootstrap, rng,
+                             confidence_level, samples=samples)
+    tab = trend_tables(horizons, samples, release_dates, None, None, windows, ("frontier",),
+                       confidence_level)
+    datasets = list(pd.unique(runs["dataset"]))
+    holding = (runs.loc[(runs["display_name"] == focus) | (runs["alias"] == focus), "dataset"]
+               if focus is not None else pd.Series(dtype=str))
+    chosen = ([d for d in datasets if d in set(holding)] or datasets)[-1]
+    return tab[tab["dataset"] == chosen].reset_index(drop=True)
+
+
+def month_text(value) -> str:
+    """Month and year of a day number since 1970-01-01, a decimal year or an ISO date
+    (``"July 2029"``; values below 3000 are years, larger ones day numbers); "n/a" when not
+    finite."""
+    if isinstance(value, str):
+        if value in ("", "n/a"):
+            return "n/a"
+        return pd.Timestamp(value).strftime("%B %Y")
+    if value is None or not np.isfinite(value):
+        return "n/a"
+    return month_of(value if abs(value) < 3000 else day_to_year(value))
+
+
+def _days_phrase(row, level: str) -> str:
+    if row is None:
+        return NOT_AVAILABLE
+    return phrase(row["doubling_days"], row["ci_low_days"], row["ci_high_days"], unit="days",
+                  digits=0, level=level)
+
+
+def bic_words(delta_bic: float) -> str:
+    """Kass and Raftery's reading of a BIC difference (single minus broken line)."""
+    if not np.isfinite(delta_bic):
+        return "cannot be judged"
+    if delta_bic <= 0:
+        return "favours the single line"
+    if delta_bic < 2:
+        return "is barely worth mentioning (below 2)"
+    if delta_bic < 6:
+        return "is only weak evidence for a break (positive but below 6, the usual bar for strong)"
+    if delta_bic < 10:
+        return "is strong evidence for a break (6 to 10)"
+    return "is very strong evidence for a break (above 10)"
+
+
+def trend_glue(res: dict, windows: Sequence, focus_models: Sequence[str], source: str,
+               run_level: pd.DataFrame | None = None,
+               confidence_level: float = 0.95) -> dict[str, str]:
+    """Every value the trend chapter's prose shows, as text with units.
+
+    Parameters
+    ----------
+    res : dict
+        :func:`trend_tests` output.
+    windows : sequence
+        Window starts (the first is the long-run window).
+    focus_models : sequence of str
+        Models of interest (the first is discussed in the prose).
+    source : str
+        ``"published"`` or ``"fitted"`` (:func:`trend_inputs`).
+    run_level : pandas.DataFrame, optional
+        :func:`run_level_doubling` output (the run-level doubling time shown beside).
+
+    Returns
+    -------
+    dict of str to str
+        Doubling times as "207 days (95% CI 168 to 238)", dates as "July 2029", shares in %.
+    """
+    level = f"{100 * confidence_level:.0f}% CI"
+    w0, w1 = (str(w)[:10] for w in list(windows)[:2])
+    d = res["doubling"].set_index(["window_start", "selection"])
+
+    def row(w, sel):
+        return d.loc[(w, sel)] if (w, sel) in d.index else None
+
+    out = {"tr_w0": w0[:4], "tr_w1": w1[:4], "tr_level": level,
+           "tr_missing": english_list(res["missing"]),
+           "tr_models_interest": english_list(list(focus_models))}
+    for tag, (w, sel) in {"a": (w0, "frontier"), "b": (w0, "frontier_excl_focus"),
+                          "c": (w1, "frontier"), "d": (w1, "frontier_excl_focus"),
+                          "pre": (w0, "broken_before"), "post": (w0, "broken_after")}.items():
+        out[f"tr_{tag}"] = _days_phrase(row(w, sel), level)
+    if source == "published":
+        out["tr_source"] = ("METR's published fits of June 2025 (its 50% horizons of 2019–2025 "
+                            "models on one task suite) and METR's published paired bootstrap "
+                            "samples")
+    else:
+        out["tr_source"] = ("horizons fitted to the configured run files, with their paired "
+                            "bootstrap (no published fits are configured)")
+    fitted = (run_level[(run_level["window_start"] == w0) & (run_level["selection"] == "frontier")]
+              if run_level is not None and len(run_level) else None)
+    if fitted is not None and len(fitted):
+        r = fitted.iloc[0]
+        n = len([m for m in str(r["models"]).split(";") if m])
+        out["tr_run_level"] = (
+            f"Fitted to run-level data ({dataset_label(r['dataset'])}, {n} frontier models) as "
+            f"in the fit chapter, the doubling time since {w0[:4]} is "
+            f"{_days_phrase(r, level)}.")
+    else:
+        out["tr_run_level"] = f"A run-level doubling time since {w0[:4]} is {NOT_AVAILABLE}."
+    top = focus_models[0] if len(focus_models) else NOT_AVAILABLE
+    dist = res["distance"].set_index("model")
+    out["tr_focus"] = top
+    n_total = res.get("n_total_replicates", np.nan)
+    if top in dist.index:
+        r = dist.loc[top]
+        out["tr_ratio"] = phrase(r["ratio"], r["ci_low"], r["ci_high"], digits=2, level=level)
+        out["tr_pval"] = (f"{100 * r['p_value']:.1f}% of the {int(r['n_replicates']):,} usable "
+                          "replicates")
+    else:
+        out["tr_ratio"] = out["tr_pval"] = NOT_AVAILABLE
+    dropped = res.get("dropped", pd.Series(dtype=int))
+    usable = int(res["broken"].get("n_replicates", n_total))
+    if np.isfinite(n_total) and usable < n_total:
+        who = english_list([f"{m} ({int(c):,})" for m, c in dropped.items()])
+        out["tr_dropped"] = (
+            f"{int(n_total) - usable:,} of the {int(n_total):,} bootstrap replicates are left "
+            "out of the tests on the long-run frontier because in them the 50% horizon of at "
+            "least one fitted model is missing or below 0.001 min (METR's floor for a usable "
+            f"fit); replicates lost per model: {who}.")
+    else:
+        out["tr_dropped"] = "Every bootstrap replicate is usable."
+    b = res["broken"]
+    out["tr_dbic"] = (f"{b['delta_bic']:.1f}".replace("-", "−") if np.isfinite(b["delta_bic"])
+                      else NOT_AVAILABLE)
+    out["tr_bic_words"] = bic_words(b["delta_bic"])
+    out["tr_tau"] = month_text(b["tau_date"])
+    out["tr_tau_ci"] = f"{level} {month_text(b['tau_ci'][0])} to {month_text(b['tau_ci'][1])}"
+    out["tr_break_share"] = f"{100 * b['share_break_preferred']:.0f}%"
+    out["tr_n_frontier"] = f"{int(b['n'])}"
+    frontier = set(res["frontier"])
+    inside = [m for m in focus_models if m in frontier]
+    outside = [m for m in res["present"] if m not in frontier]
+    parts = []
+    if inside:
+        parts.append(f"{english_list(inside)} {'is' if len(inside) == 1 else 'are'} among the "
+                     "frontier models the solid and dash-dotted lines are fitted to")
+    if outside:
+        parts.append(f"{english_list(outside)} {'is' if len(outside) == 1 else 'are'} not "
+                     "(not a new best horizon at release)")
+    out["tr_focus_in_fit"] = "; ".join(parts) if parts else (
+        "none of them is in the configured data")
+    m = res["month"].set_index(["fit", "window_start"]) if len(res["month"]) else None
+    for tag, fit in (("a", "frontier"), ("br", "broken_line")):
+        if m is not None and (fit, w0) in m.index:
+            r = m.loc[(fit, w0)]
+            out[f"tr_month_{tag}"] = (f"{month_text(r['year'])} ({level} "
+                                      f"{month_text(r['ci_low_year'])} to "
+                                      f"{month_text(r['ci_high_year'])})")
+        else:
+            out[f"tr_month_{tag}"] = NOT_AVAILABLE
+    return out
+
+
+def doubling_display(doubling: pd.DataFrame, confidence_level: float = 0.95) -> pd.DataFrame:
+    """The doubling-time table as text: window, fit, number of models, days with CI."""
+    level = f"{100 * confidence_level:.0f}% CI"
+    return pd.DataFrame({
+        "since": [str(w)[:4] for w in doubling["window_start"]],
+        "fit": doubling["selection"].map(lambda s: SELECTION_LABELS.get(s, s)),
+        "models": [len([m for m in str(v).split(";") if m]) for v in doubling["models"]],
+        f"doubling time ({level})": [_days_phrase(r, level) for _, r in doubling.iterrows()],
+    })
+
+
+def distance_display(distance: pd.DataFrame, confidence_level: float = 0.95) -> pd.DataFrame:
+    """The distance-from-trend table as text."""
+    level = f"{100 * confidence_level:.0f}% CI"
+    return pd.DataFrame({
+        "model": distance["model"],
+        f"horizon / trend ({level})": [phrase(r.ratio, r.ci_low, r.ci_high, digits=2,
+                                              level=level) for r in distance.itertuples()],
+        "doublings above the line": [f"{v:.2f}" for v in distance["log2_distance"]],
+        "trend's horizon at its release": [f"{v:,.1f} min" for v in distance["predicted_min"]],
+        "replicates at or below the line": [f"{100 * r.p_value:.1f}% of {r.n_replicates:,}"
+                                            for r in distance.itertuples()],
+    })
+
+
+def month_display(month: pd.DataFrame, confidence_level: float = 0.95) -> pd.DataFrame:
+    """When each fit reaches one work month, as month and year with the interval."""
+    level = f"{100 * confidence_level:.0f}% CI"
+    cols = ["since", "fit", "reaches one work month", level, "replicates never reaching it"]
+    if month.empty:
+        return pd.DataFrame(columns=cols)
+    return pd.DataFrame({
+        "since": [str(w)[:4] for w in month["window_start"]],
+        "fit": month["fit"].map(lambda s: SELECTION_LABELS.get(s, s)),
+        "reaches one work month": [month_text(v) for v in month["year"]],
+        level: [f"{month_text(a)} to {month_text(b)}"
+                for a, b in zip(month["ci_low_year"], month["ci_high_year"])],
+        "replicates never reaching it": [f"{int(v):,}" for v in month["never_reached"]],
+    }, columns=cols)

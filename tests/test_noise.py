@@ -85,3 +85,57 @@ def test_compare_pairs_and_widths():
 def test_model_pairs():
     assert noise.model_pairs(["o3", "o4-mini"], ["c"]) == [("o3", "c"), ("o4-mini", "c"),
                                                            ("o4-mini", "o3")]
+
+
+def _table():
+    return pd.DataFrame({
+        "model_a": ["A", "A", "A", "A", "C"], "model_b": ["B", "B", "B", "B", "A"],
+        "metric": ["p50_ratio", "rebench_diff", "rebench_diff_no_kernel", "p50_ratio",
+                   "p50_ratio"],
+        "variant": ["all_levels"] * 5, "estimate": [2.0, 0.05, -0.02, 2.1, 0.7],
+        "ci_low": [1.1, -0.2, -0.3, 1.2, 0.45], "ci_high": [3.9, 0.3, 0.25, 3.8, 1.0],
+        "p_positive": [0.995, 0.6, 0.45, 0.99, 0.026], "n_replicates": [1000] * 5,
+        "source": ["runs:th-1-1-8-models"] * 3 + ["published"] * 2})
+
+
+def test_source_label():
+    assert noise.source_label("runs:th-1-1-8-models") == "run data (Time Horizon 1.1)"
+    assert noise.source_label("published") == "METR's published bootstrap"
+
+
+def test_pair_display_is_text():
+    tab = noise.pair_display(_table())
+    assert list(tab.columns) == ["pair", "statistic", "estimate (95% CI)",
+                                 "first model ahead in", "replicates", "source"]
+    assert tab.iloc[0].tolist() == ["A vs B", "ratio of 50% horizons",
+                                    "2.00 (95% CI 1.10 to 3.90)", "99.5% of replicates",
+                                    "1,000", "run data (Time Horizon 1.1)"]
+    assert tab.iloc[2, 2] == "−0.020 (95% CI −0.300 to 0.250)"
+
+
+def test_noise_glue_and_missing_summary():
+    g = noise.noise_glue(_table(), None, None, ["A"], ["B", "Z"], [
+        "C vs A: no common run data, so no RE-Bench difference; ...",
+        "A vs Z: neither common run data nor published samples."])
+    assert g["nz_r1"] == "2.00 (95% CI 1.10 to 3.90)" and g["nz_r1_p"] == "99.5%"
+    assert g["nz_r1_pub"] == "2.10 (95% CI 1.20 to 3.80)"
+    assert g["nz_r1_src"] == "run data (Time Horizon 1.1)"
+    assert g["nz_d1_p"] == "60.0%"
+    assert g["nz_r2"] == noise.NOT_AVAILABLE and g["nz_w_ratio_family"] == noise.NOT_AVAILABLE
+    assert g["nz_missing"] == ("C shares no run data with A, so that pair has no RE-Bench "
+                               "difference; the horizon ratio comes from METR's published "
+                               "bootstrap samples. A vs Z: neither common run data nor "
+                               "published samples.")
+    assert all(isinstance(v, str) for v in g.values())
+
+
+def test_level_decomposition_picks_first_run_pair():
+    df = _identical()
+    table, _ = noise.compare_pairs(df, [("A", "B")], 30, np.random.default_rng(0))
+    widths, pair = noise.level_decomposition(df, table, 30, np.random.default_rng(1))
+    assert pair == ("A", "B") and set(widths["levels"]) == {"family", "task", "run", "all"}
+    assert noise.level_decomposition(df, table.iloc[0:0], 30, np.random.default_rng(1)) == (
+        None, None)
+    g = noise.noise_glue(table, widths, pair, ["A"], ["B"], [])
+    shares = [float(g[f"nz_w_ratio_{lev}"].rstrip("%")) for lev in noise.LEVELS]
+    assert sum(shares) == pytest.approx(100, abs=2)

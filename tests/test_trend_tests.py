@@ -72,3 +72,75 @@ def test_trend_tests_runs():
         np.log(2) / 0.003, rel=1e-6)
     assert set(res["ablation_rows"]["question"]) == {"trend"}
     assert len(res["month"]) == 5
+
+
+def test_bic_words():
+    assert tt.bic_words(3.3).startswith("is only weak evidence")
+    assert tt.bic_words(-1).startswith("favours the single")
+    assert tt.bic_words(8).startswith("is strong") and tt.bic_words(12).startswith("is very")
+    assert tt.bic_words(np.nan) == "cannot be judged"
+
+
+def test_month_text():
+    assert tt.month_text(2029.56) == "July 2029"
+    assert tt.month_text("2024-08-15") == "August 2024"
+    assert tt.month_text(tt._days(pd.Series([pd.Timestamp("2025-04-16")]))[0]) == "April 2025"
+    assert tt.month_text(np.nan) == "n/a" and tt.month_text("n/a") == "n/a"
+
+
+def test_dropped_replicates_and_intervals():
+    wide = pd.DataFrame({"a": [1.0, np.nan, 2.0, 1e-5], "b": [1.0, 2.0, 3.0, 4.0]})
+    assert tt.dropped_replicates(wide, ["a", "b"]).to_dict() == {"a": 2}
+    iv = tt.point_intervals(pd.Series({"b": 2.5, "c": 1.0}), wide, 0.5)
+    assert iv.loc["b"].tolist() == pytest.approx([1.75, 3.25])
+    assert iv.loc["c"].isna().all()
+
+
+def test_trend_glue_and_displays():
+    p50, wide, dates = _setup()
+    wide.iloc[:5, 0] = np.nan  # five unusable replicates for model m0
+    res = tt.trend_tests(p50, wide, dates, ["2014-01-01", "2020-01-01"], ["focus", "absent"],
+                         source="fitted")
+    g = tt.trend_glue(res, ["2014-01-01", "2020-01-01"], ["focus", "absent"], "fitted")
+    assert g["tr_b"].startswith(f"{np.log(2) / 0.003:.0f} days (95% CI ")
+    assert g["tr_missing"] == "absent" and g["tr_ratio"].startswith("4.00 (95% CI")
+    assert g["tr_dropped"].startswith("5 of the 300 bootstrap replicates")
+    assert "m0 (5)" in g["tr_dropped"]
+    assert g["tr_run_level"].endswith(f"{tt.NOT_AVAILABLE}.")
+    assert all(isinstance(v, str) for v in g.values())
+    assert "focus is among the frontier models" in g["tr_focus_in_fit"]
+    d = tt.doubling_display(res["doubling"])
+    assert d.columns.tolist() == ["since", "fit", "models", "doubling time (95% CI)"]
+    assert d["fit"].iloc[1] == "frontier models without the models of interest"
+    m = tt.month_display(res["month"])
+    assert m["reaches one work month"].str.fullmatch(r"[A-Z][a-z]+ \d{4}|n/a").all()
+    dist = tt.distance_display(res["distance"])
+    assert dist["horizon / trend (95% CI)"].iloc[0].startswith("4.00")
+    # an absent focus model still gives every key
+    g2 = tt.trend_glue(res, ["2014-01-01", "2020-01-01"], ["absent"], "fitted")
+    assert set(g2) == set(g) and g2["tr_ratio"] == tt.NOT_AVAILABLE
+
+
+def test_run_level_doubling_known_slope():
+    """Planted logistic curves whose p50 doubles every ln2/0.003 days: the fitted doubling
+    time of the frontier lands near it."""
+    rng = np.random.default_rng(0)
+    rows = []
+    release = pd.Series(pd.to_datetime([f"{y}-06-01" for y in range(2019, 2025)]),
+                        index=[f"M{i}" for i in range(6)])
+    minutes = 2.0 ** np.linspace(0, 10, 40)
+    for m, day in zip(release.index, tt._days(release)):
+        log2_p50 = (0.003 * (day - 18000)) / np.log(2) + 1
+        for t, mins in enumerate(minutes):
+            p = 1 / (1 + 2.0 ** (1.5 * (np.log2(mins) - log2_p50)))
+            for r in range(6):
+                s = int(rng.random() < p)
+                rows.append((m, f"t{t}/main", f"t{t}", "HCAST", mins, float(s), s))
+    df = pd.DataFrame(rows, columns=["alias", "task_id", "task_family", "task_source",
+                                     "human_minutes", "score", "success"])
+    df["dataset"], df["display_name"] = "toy", df["alias"]
+    df["run_id"] = [f"r{i}" for i in range(len(df))]
+    tab = tt.run_level_doubling(df, release, ["2019-01-01"], 50, np.random.default_rng(1),
+                                regularization=0.01, focus="M5")
+    assert tab["dataset"].unique().tolist() == ["toy"]
+    assert tab["doubling_days"].iloc[0] == pytest.approx(np.log(2) / 0.003, rel=0.25)
