@@ -28,6 +28,7 @@ The horizon at success probability ``p`` is the task length where the fitted cur
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 from scipy.optimize import minimize
@@ -87,9 +88,64 @@ class LogisticBatchFit:
     n_iter: np.ndarray
 
 
-def _objective(a, b, x, y, W, lam):
-    z = a[:, None] + b[:, None] * x[None, :]
-    return (W * (np.logaddexp(0.0, z) - y[None, :] * z)).sum(axis=1) + 0.5 * lam * b * b
+@dataclass(frozen=True)
+class Link:
+    """A link function ``P(success) = F(intercept + slope * x)`` for :func:`fit_binary_batch`.
+
+    Attributes
+    ----------
+    name : str
+    loss : callable ``(z, y) -> per-point loss`` ``-y log F(z) - (1 - y) log(1 - F(z))``.
+    derivatives : callable ``(z, y) -> (dloss/dz, d2loss/dz2)``.
+    start : callable mapping a success share to the intercept of a flat curve (``F^-1``).
+    """
+
+    name: str
+    loss: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    derivatives: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+    start: Callable[[np.ndarray], np.ndarray]
+
+    def objective(self, a, b, x, y, W, lam):
+        """Penalized weighted loss of each fit ``(a[r], b[r])`` with weights ``W[r]``."""
+        z = a[:, None] + b[:, None] * x[None, :]
+        return (W * self.loss(z, y[None, :])).sum(axis=1) + 0.5 * lam * b * b
+
+
+def _logistic_derivatives(z, y):
+    p = expit(z)
+    return p - y, p * (1.0 - p)
+
+
+#: METR's link: the logistic CDF, loss ``log(1 + e^z) - y z``.
+LOGISTIC = Link("logistic", lambda z, y: np.logaddexp(0.0, z) - y * z, _logistic_derivatives,
+                logit)
+
+
+def degenerate_status(x, y, W, lam):
+    """Status of each fit before iterating, and the weighted success and failure totals.
+
+    ``no_successes`` / ``no_failures`` when one outcome has no weight; with no penalty also
+    ``separable`` (task length separates successes from failures, weakly: quasi-complete
+    separation has no finite optimum either) and ``not_converged`` (one distinct ``x``: the
+    slope is not identified).
+    """
+    s1 = W @ y
+    s0 = W @ (1.0 - y)
+    status = np.full(W.shape[0], "ok", dtype=object)
+    status[s1 <= 0] = "no_successes"
+    status[(s1 > 0) & (s0 <= 0)] = "no_failures"
+    if lam == 0:
+        succ = (W > 0) & (y[None, :] > 0)
+        fail = (W > 0) & (y[None, :] < 1)
+        max_s = np.where(succ, x, -np.inf).max(axis=1)
+        min_s = np.where(succ, x, np.inf).min(axis=1)
+        max_f = np.where(fail, x, -np.inf).max(axis=1)
+        min_f = np.where(fail, x, np.inf).min(axis=1)
+        constant_x = (max_s == min_s) & (max_f == min_f) & (max_s == max_f)
+        separable = ((max_s <= min_f) | (min_s >= max_f)) & ~constant_x
+        status[(status == "ok") & separable] = "separable"
+        status[(status == "ok") & constant_x] = "not_converged"
+    return status, s1, s0
 
 
 def fit_logistic_batch(
@@ -126,6 +182,25 @@ def fit_logistic_batch(
     -------
     LogisticBatchFit
     """
+    return fit_binary_batch(x, y, w, regularization, LOGISTIC, tol=tol, max_iter=max_iter)
+
+
+def fit_binary_batch(
+    x: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray,
+    regularization: float,
+    link: Link,
+    *,
+    tol: float = 1e-12,
+    max_iter: int = 100,
+) -> LogisticBatchFit:
+    """Penalized binary regression ``P = F(a + b x)`` for many weight vectors at once.
+
+    Newton's method with step halving on the convex objective ``sum_i w_i loss_i +
+    regularization * b**2 / 2``; the 2x2 systems are solved in closed form, vectorized over the
+    fits. Arguments as in :func:`fit_logistic_batch`, plus the :class:`Link`.
+    """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     W = np.asarray(w, dtype=float)
@@ -146,51 +221,32 @@ def fit_logistic_batch(
     n_fits = W.shape[0]
     intercept = np.full(n_fits, np.nan)
     slope = np.full(n_fits, np.nan)
-    status = np.full(n_fits, "ok", dtype=object)
     n_iter = np.zeros(n_fits, dtype=np.int64)
-
-    s1 = W @ y
-    s0 = W @ (1.0 - y)
+    status, s1, s0 = degenerate_status(x, y, W, lam)
     wsum = s1 + s0
-    status[s1 <= 0] = "no_successes"
-    status[(s1 > 0) & (s0 <= 0)] = "no_failures"
-    if lam == 0:
-        # Without a penalty the optimum is infinite when task length separates successes from
-        # failures (weak inequality: quasi-complete separation has no finite optimum either).
-        succ = (W > 0) & (y[None, :] > 0)
-        fail = (W > 0) & (y[None, :] < 1)
-        max_s = np.where(succ, x, -np.inf).max(axis=1)
-        min_s = np.where(succ, x, np.inf).min(axis=1)
-        max_f = np.where(fail, x, -np.inf).max(axis=1)
-        min_f = np.where(fail, x, np.inf).min(axis=1)
-        constant_x = (max_s == min_s) & (max_f == min_f) & (max_s == max_f)
-        separable = ((max_s <= min_f) | (min_s >= max_f)) & ~constant_x
-        status[(status == "ok") & separable] = "separable"
-        # one distinct x and no penalty: the slope is not identified
-        status[(status == "ok") & constant_x] = "not_converged"
 
     active = np.flatnonzero(status == "ok")
     if active.size:
         Wa = W[active]
-        a = logit(s1[active] / wsum[active])
+        a = link.start(s1[active] / wsum[active])
         b = np.zeros(active.size)
         xscale = max(1.0, float(np.max(np.abs(x))))
         gtol_a = tol * wsum[active]
         gtol_b = tol * wsum[active] * xscale
         iters = np.zeros(active.size, dtype=np.int64)
         done = np.zeros(active.size, dtype=bool)
-        f = _objective(a, b, x, y, Wa, lam)
+        f = link.objective(a, b, x, y, Wa, lam)
         for _ in range(max_iter + 1):
             todo = np.flatnonzero(~done)
             if todo.size == 0:
                 break
             at, bt, Wt = a[todo], b[todo], Wa[todo]
             z = at[:, None] + bt[:, None] * x[None, :]
-            p = expit(z)
-            r = Wt * (p - y[None, :])
+            g, h = link.derivatives(z, y[None, :])
+            r = Wt * g
             ga = r.sum(axis=1)
             gb = r @ x + lam * bt
-            h = Wt * (p * (1.0 - p))
+            h = Wt * h
             haa = h.sum(axis=1)
             hab = h @ x
             hbb = h @ (x * x) + lam
@@ -218,7 +274,7 @@ def fit_logistic_batch(
                     break
                 ta = a[idx[sel]] - step[sel] * da[sel]
                 tb = b[idx[sel]] - step[sel] * db[sel]
-                tf = _objective(ta, tb, x, y, Wa[idx[sel]], lam)
+                tf = link.objective(ta, tb, x, y, Wa[idx[sel]], lam)
                 # accept a decrease, or an increase within floating-point noise of L (near the
                 # optimum the Newton step changes L by less than its rounding error)
                 ok = np.isfinite(tf) & (tf <= f0[sel] + 1e-13 * (np.abs(f0[sel]) + wsum[active][idx[sel]]))
