@@ -57,6 +57,7 @@ from horizonlib.breakdowns import styled  # noqa: F401  (tables of the chapter)
 from horizonlib.logistic import fit_logistic_batch, horizon_at
 from horizonlib.probit import fit_probit_batch, probit_horizon_at
 from horizonlib.trend import days_since_epoch, release_date_of
+from horizonlib.units import format_duration
 from horizonlib.weights import run_weights
 
 #: Levels of every dimension; the first level is METR's headline choice.
@@ -981,19 +982,6 @@ def level_label(dimension: str, level) -> str:
     if dimension == "regularization":
         return f"λ = {float(level):g}"
     return LEVEL_LABELS.get(level, str(level))
-
-
-def format_duration(minutes: float) -> str:
-    """A duration in minutes as text in the unit it reads best in: s, min, h or days."""
-    if minutes is None or not np.isfinite(minutes):
-        return "n/a"
-    if minutes < 1:
-        return f"{minutes * 60:.2g} s"
-    if minutes < 90:
-        return f"{minutes:.1f} min" if minutes < 10 else f"{minutes:.0f} min"
-    if minutes < 48 * 60:
-        return f"{minutes / 60:.1f} h"
-    return f"{minutes / 1440:.1f} days"
 
 
 def model_eligibility(table: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:

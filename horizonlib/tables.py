@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from horizonlib.units import format_duration
+
 
 #: Below this many minutes (0.6 s) a horizon is an extrapolation far below any task: shown as
 #: "< 0.01" rather than as a meaningless 1e-225.
@@ -26,17 +28,6 @@ def format_minutes(value: float) -> str:
     if value >= 1:
         return f"{value:.1f}"
     return f"{value:.3g}"
-
-
-def format_duration(minutes: float) -> str:
-    """A task length for readers: ``"1 s"``, ``"3.5 min"``, ``"16 h"`` (input in minutes)."""
-    if minutes is None or not np.isfinite(minutes):
-        return "—"
-    if minutes < 1:
-        return f"{minutes * 60:.0f} s"
-    if minutes < 120:
-        return f"{minutes:.3g} min"
-    return f"{minutes / 60:.3g} h"
 
 
 def format_interval(estimate: float, low: float, high: float) -> str:

@@ -144,13 +144,14 @@ def test_display_tables_format_durations_and_tiny_horizons():
     from horizonlib import tables
 
     assert tables.format_minutes(1.25e-225) == "< 0.01"
-    assert [tables.format_duration(m) for m in (0.02, 3.5, 480)] == ["1 s", "3.5 min", "8 h"]
+    assert [tables.format_duration(m) for m in (0.02, 3.5, 480, 2880)] == [
+        "1.2 s", "3.5 min", "8.0 h", "2.0 days"]
     overview = pd.DataFrame(dict(dataset=["d"], models=[2], runs=[10], tasks=[3], families=[2],
                                  min_human_minutes=[0.02], max_human_minutes=[960.0],
                                  success_rate=[0.5]))
     row = tables.overview_display(overview).loc["d"]
     assert (row["shortest task"], row["longest task"], row["runs succeeded"]) == (
-        "1 s", "16 h", "50.0%")
+        "1.2 s", "16.0 h", "50.0%")
     tasks = pd.DataFrame(dict(dataset="d", runs_per_model=[4.0, 4.0, 7.5]))
     counts = tables.runs_per_model_display(tasks)
     assert counts.loc["d", "4"] == 2 and counts.loc["d", "7.5"] == 1
