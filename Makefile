@@ -2,9 +2,15 @@
 #
 #   make book                               default edition (params/default.yml)
 #   make book PARAMS=params/offline.yml     another parameter set
-#   make book RUNS=path/to/runs.jsonl       override the runs of every chapter (names or paths)
-#   make check RUNS=path/to/runs.jsonl      validate run files only
-#   make test                               the whole test suite (including whole-book builds)
+#   make book RUNS=path/to/runs.jsonl       rerun every chapter on these run files (names or
+#                                           paths; sets both `runs` and `rebench_runs`)
+#   make book ARGS="--focus-models NewModel o3 --n-bootstrap 200"   any other parameter flag
+#   make book TOC=my_toc.yml                build another table of contents (e.g. with the
+#                                           chapters/template.md chapter; see chapters/fork.md)
+#   make check RUNS=path/to/runs.jsonl      validate run files only (fast; builds nothing)
+#   make check PARAMS=params/offline.yml    validate every input file of a parameter set
+#   make test                               the whole test suite (including whole-book builds
+#                                           and the headless-Chromium check of every page)
 #   make test-fast                          the suite without whole-book builds
 #   make bench                              run benchmarks/*.py
 #   make clean                              remove _build (distclean: also .venv and data/raw)
@@ -16,6 +22,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.horizon-installed
 PARAMS ?= params/default.yml
 RUNS ?=
+ARGS ?=
+TOC ?=
 OUT ?= _build
 PYTEST_ARGS ?=
 MATHJAX_VERSION := 3.2.2
@@ -34,7 +42,9 @@ $(STAMP): requirements.txt pyproject.toml
 venv: $(STAMP)
 
 book: $(STAMP)
-	$(PY) -m horizonlib book --params $(PARAMS) --out $(OUT) $(if $(strip $(RUNS)),--runs $(RUNS))
+	$(PY) -m horizonlib book --params $(PARAMS) --out $(OUT) \
+		$(if $(strip $(RUNS)),--runs $(RUNS) --rebench-runs $(RUNS)) \
+		$(if $(strip $(TOC)),--toc $(TOC)) $(ARGS)
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)

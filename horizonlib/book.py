@@ -4,19 +4,27 @@ Job (orchestration layer; no analysis here):
 
 1. load and validate a parameter set (:func:`horizonlib.params.load_params`), with overrides;
 2. fetch and verify every dataset it names (:func:`horizonlib.fetch.fetch_all`);
-3. in a fresh staging folder ``<out>/.tmp-<pid>-<random>/``, convert each chapter listed in
-   ``_toc.yml`` from jupytext MyST markdown to a notebook and execute it with papermill
-   (parameters = the parameter set + ``results_dir`` + ``params_file``; working directory =
-   the repository root; kernel ``python3`` = this interpreter), stopping at the first failure;
-4. render the executed notebooks with ``jupyter-book build -n -W --keep-going`` (the book
+3. check every input file before any chapter runs (:func:`check_inputs`): each run file line
+   by line, plus what holds across lines (model runs present, one family per task), the
+   release-date files and the optional hack-flag CSV — a bad file stops here with its name,
+   line, field, value and the reason;
+4. in a fresh staging folder ``<out>/.tmp-<pid>-<random>/``, convert each chapter listed in
+   ``_toc.yml`` (or the ``toc`` given) from jupytext MyST markdown to a notebook and execute it
+   with papermill (parameters = the parameter set + ``results_dir`` + ``params_file``; working
+   directory = the repository root; kernel ``python3`` = this interpreter, with a fixed
+   ``PYTHONHASHSEED``), stopping at the first failure; the console shows ``[i/n] chapter``,
+   each chapter's time and the elapsed time;
+5. render the executed notebooks with ``jupyter-book build -n -W --keep-going`` (the book
    never executes anything itself: ``execute_notebooks: off``);
-5. only if every step succeeded, replace ``<out>/html``, ``<out>/results`` (the chapters' CSV
+6. only if every step succeeded, replace ``<out>/html``, ``<out>/results`` (the chapters' CSV
    files) and ``<out>/notebooks`` (executed notebooks) with the new ones.
 
 A failure anywhere prints what failed (for a chapter: its file, cell number and error), removes
-the staging folder and any previous ``<out>/html`` and ``<out>/results`` (so a stale book is
-never mistaken for this run's), keeps the failed notebook under ``<out>/failed/`` for
-inspection, and raises :class:`BuildError` (the CLI turns it into exit status 1).
+the staging folder and any previous ``<out>/html``, ``<out>/results``, ``<out>/notebooks`` and
+``<out>/params.yml`` (so a stale book is never mistaken for this run's), keeps a failed
+chapter's notebook under ``<out>/failed/`` for inspection, and raises: :class:`BuildError`
+(the CLI exits 1), or for bad input ``ParamsError``, ``RunFileError``, ``DataFetchError`` or
+:class:`InputError` (the CLI exits 2).
 """
 
 from __future__ import annotations
@@ -336,6 +344,158 @@ def _tidy_executed(output: Path, parameters: Mapping[str, Any], final_results_di
     nbformat.write(nb, output)
 
 
+# --- input checks -----------------------------------------------------------------------------
+
+
+class InputError(ValueError):
+    """An input file other than a run file is unusable (release dates, hack flags).
+
+    The message names the parameter, the file and what is wrong. Run files raise
+    :class:`horizonlib.runs.RunFileError` instead (file, line, field, value, reason).
+    """
+
+
+#: Parameter keys whose entries are run files (dataset names or JSONL paths).
+RUN_KEYS = ("runs", "rebench_runs")
+
+
+def check_run_entry(entry: str | Path) -> "pandas.DataFrame":  # noqa: F821 - imported lazily
+    """Load one run source and check what the chapters rely on beyond single lines.
+
+    :func:`horizonlib.runs.load_runs` validates every line (types, ranges, duplicate run ids);
+    this adds the checks across lines: the file holds model runs (not only human baselines),
+    and every task id belongs to one task family (the hierarchical bootstrap resamples tasks
+    within families).
+
+    Parameters
+    ----------
+    entry : str or Path
+        A manifest dataset name or a JSON Lines path.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The tidy runs table of ``entry``, human baselines dropped (as ``load_runs`` returns it).
+
+    Raises
+    ------
+    horizonlib.runs.RunFileError
+        Malformed or inconsistent file: names the file, the line, the field, the value and why.
+    horizonlib.fetch.DataFetchError
+        ``entry`` is neither a file nor a dataset that can be obtained.
+    """
+    from horizonlib.runs import HUMAN_ALIAS, RunFileError, load_runs
+
+    table = load_runs([entry], include_humans=True)
+    files = _run_files(entry)
+    models = table[table["alias"] != HUMAN_ALIAS]
+    if models.empty:
+        where = files[0] if len(files) == 1 else Path(str(entry))
+        raise RunFileError(where, None, "alias", sorted(set(table["alias"])),
+                           f"has no model runs: every run is a human baseline (alias "
+                           f"'{HUMAN_ALIAS}'), so there is nothing to fit")
+    families = table.groupby("task_id", sort=True)["task_family"].nunique()
+    split = families[families > 1]
+    if not split.empty:
+        raise _family_conflict(files, str(split.index[0]))
+    return models
+
+
+def _run_files(entry: str | Path) -> list[Path]:
+    """The file(s) behind a run source (a path, or a manifest dataset's verified files)."""
+    from horizonlib.fetch import resolve
+
+    return [Path(p) for p in resolve(entry)]
+
+
+def _family_conflict(files: list[Path], task_id: str) -> Exception:
+    """RunFileError at the first line that gives ``task_id`` a second task family."""
+    import json
+
+    from horizonlib.runs import RunFileError
+
+    first: tuple[str, Path, int] | None = None
+    for path in files:
+        with path.open("rb") as fh:
+            for n, raw in enumerate(fh, start=1):
+                if task_id.encode() not in raw:
+                    continue
+                obj = json.loads(raw)
+                if not isinstance(obj, dict) or obj.get("task_id") != task_id:
+                    continue
+                family = obj.get("task_family")
+                if first is None:
+                    first = (family, path, n)
+                elif family != first[0]:
+                    at = f"line {first[2]}" + ("" if path == first[1] else f" of {first[1].name}")
+                    return RunFileError(path, n, "task_family", family,
+                                        f"differs from task '{task_id}''s family {first[0]!r} on "
+                                        f"{at} (a task belongs to exactly one family)")
+    return RunFileError(files[0], None, "task_family", task_id, "task is listed under several families")
+
+
+def check_inputs(params: Mapping[str, Any], root: str | Path | None = None) -> dict[str, Any]:
+    """Validate every input file a parameter set names, before any chapter runs.
+
+    Run files (``runs``, ``rebench_runs``) with :func:`check_run_entry`; release-date files
+    (``release_dates``) and the optional hack-flag CSV (``hack_flags``) with their loaders.
+    Relative paths are taken from ``root`` (the chapters' working folder). Datasets must
+    already be fetched (or be obtainable).
+
+    Parameters
+    ----------
+    params : mapping
+        A loaded parameter set (:func:`horizonlib.params.load_params`).
+    root : str or Path, optional
+        Folder relative paths are resolved from (default: the current folder).
+
+    Returns
+    -------
+    dict
+        ``datasets``, ``models`` and ``runs``: counts over the ``runs`` entries.
+
+    Raises
+    ------
+    horizonlib.runs.RunFileError
+        A run file is malformed (file, line, field, value, reason).
+    horizonlib.fetch.DataFetchError
+        A dataset cannot be obtained.
+    InputError
+        A release-date or hack-flag file is unusable.
+    """
+    cwd = os.getcwd()
+    if root is not None:
+        os.chdir(root)
+    try:
+        tables = {}
+        for key in RUN_KEYS:
+            for entry in params.get(key) or []:
+                if entry not in tables:
+                    tables[entry] = check_run_entry(entry)
+        try:
+            from horizonlib.published import load_release_dates
+
+            load_release_dates(params.get("release_dates") or [])
+        except (ValueError, OSError, yaml.YAMLError) as exc:
+            raise InputError(f"release_dates {params.get('release_dates')}: {exc}") from None
+        if params.get("hack_flags"):
+            import pandas as pd
+
+            from horizonlib.hacking import load_hack_flags
+
+            runs = pd.concat([tables[e] for e in params["runs"]], ignore_index=True)
+            try:
+                load_hack_flags(params["hack_flags"], runs)
+            except (ValueError, OSError) as exc:
+                raise InputError(f"hack_flags: {exc}") from None
+    finally:
+        os.chdir(cwd)
+    main = [tables[e] for e in params.get("runs") or []]
+    return {"datasets": len(main),
+            "models": sum(t.groupby(["dataset", "alias"]).ngroups for t in main),
+            "runs": sum(len(t) for t in main)}
+
+
 # --- the build --------------------------------------------------------------------------------
 
 
@@ -346,6 +506,7 @@ def build_book(
     root: str | Path | None = None,
     mirror: str | Path | None = None,
     log: Callable[[str], None] | None = None,
+    toc: str | Path | None = None,
 ) -> Path:
     """Build the whole book, or nothing.
 
@@ -364,6 +525,9 @@ def build_book(
         Folder mirroring METR's files; exported as ``HORIZON_DATA_MIRROR`` to fetch and kernels.
     log : callable, optional
         Receives progress lines (default: print to stdout, flushed).
+    toc : str or Path, optional
+        Table of contents to build instead of ``<root>/_toc.yml`` (e.g. a copy that adds a
+        chapter you are writing); its ``file`` entries are relative to ``root``.
 
     Returns
     -------
@@ -374,14 +538,33 @@ def build_book(
     ------
     horizonlib.params.ParamsError
         Invalid parameter set.
+    horizonlib.runs.RunFileError, horizonlib.fetch.DataFetchError, InputError
+        An input file is malformed or missing (checked before any chapter runs).
     BuildError
-        Fetch, a chapter, or the HTML build failed (nothing new is left in ``out``).
+        Fetch, a chapter, or the HTML build failed.
+
+    Whatever fails, nothing that looks like a finished book is left in ``out``: the previous
+    ``html``, ``results``, ``notebooks`` and ``params.yml`` are removed too.
     """
     log = log or (lambda line: print(line, flush=True))
     t_start = time.perf_counter()
     invocation_dir = Path.cwd()
     root = Path(root).resolve() if root is not None else repo_root_default()
     out = (invocation_dir / Path(out)).resolve()
+    try:
+        return _build(params_path, overrides, out, root, mirror, log, toc, invocation_dir, t_start)
+    except BaseException:
+        # never leave a book that could be mistaken for this run's output
+        for stale in (out / "html", out / "results", out / "notebooks", out / "params.yml"):
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+            elif stale.exists():
+                stale.unlink()
+        raise
+
+
+def _build(params_path, overrides, out: Path, root: Path, mirror, log, toc, invocation_dir: Path,
+           t_start: float) -> Path:
     params_path = Path(params_path)
     params = load_params(params_path, overrides)
     params = _absolutize_paths(params, invocation_dir, root)
@@ -389,7 +572,7 @@ def build_book(
         os.environ["HORIZON_DATA_MIRROR"] = str(Path(mirror).resolve())
     mirror_env = os.environ.get("HORIZON_DATA_MIRROR")
 
-    toc_path = root / "_toc.yml"
+    toc_path = (invocation_dir / Path(toc)).resolve() if toc is not None else root / "_toc.yml"
     if not toc_path.is_file():
         raise BuildError(f"{toc_path} not found: is {root} the book's folder?")
     toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
@@ -417,6 +600,14 @@ def build_book(
 
     log(f"[book] edition '{params['edition']}' from {params_path}; runs = {params['runs']}; "
         f"output {out}")
+    t0 = time.perf_counter()
+    fetch_datasets(params, root, mirror_env, log)
+    log(f"[data] datasets ready … {time.perf_counter() - t0:.1f} s")
+    t0 = time.perf_counter()
+    counts = check_inputs(params, root)
+    log(f"[check] input files valid: {counts['runs']:,} runs of {counts['models']} models in "
+        f"{counts['datasets']} run file(s) … {time.perf_counter() - t0:.1f} s")
+
     out.mkdir(parents=True, exist_ok=True)
     if (out / "failed").exists():  # from an earlier failed build
         shutil.rmtree(out / "failed")
@@ -425,9 +616,6 @@ def build_book(
     results = tmp / "results"
     executed = tmp / "notebooks"
     try:
-        t0 = time.perf_counter()
-        fetch_datasets(params, root, mirror_env, log)
-        log(f"[data] datasets ready … {time.perf_counter() - t0:.1f} s")
         stage.mkdir()
         results.mkdir()
         executed.mkdir()
@@ -456,16 +644,13 @@ def build_book(
         chapter_params["results_dir"] = str(results)
         chapter_params["params_file"] = str(params_path)
         final_results = os.path.relpath(out / "results", root) if out.is_relative_to(root) else str(out / "results")
-        # a global MPLBACKEND (e.g. Agg on a headless machine) would stop ipykernel from using its
-        # inline backend, and figures would vanish from the pages
-        saved_backend = os.environ.pop("MPLBACKEND", None)
-        try:
-            _execute_all(notebooks, root, stage, executed, out, chapter_params, final_results, log)
-        finally:
-            if saved_backend is not None:
-                os.environ["MPLBACKEND"] = saved_backend
+        with _kernel_environment():
+            _execute_all(notebooks, root, stage, executed, out, chapter_params, final_results, log,
+                         t_start)
 
         t0 = time.perf_counter()
+        log(f"[html] jupyter-book build (warnings are errors) … elapsed "
+            f"{_clock(time.perf_counter() - t_start)}")
         run_jupyter_book(stage)
         log(f"[html] jupyter-book build … {time.perf_counter() - t0:.1f} s")
 
@@ -478,28 +663,71 @@ def build_book(
         failed_dir = out / "failed"
         if failed_dir.exists():
             shutil.rmtree(failed_dir)
-    except BaseException:
-        # never leave a book that could be mistaken for this run's output
-        for stale in (out / "html", out / "results", out / "notebooks", out / "params.yml"):
-            if stale.is_dir():
-                shutil.rmtree(stale, ignore_errors=True)
-            elif stale.exists():
-                stale.unlink()
-        raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    log(f"[book] done in {time.perf_counter() - t_start:.1f} s: {out / 'html' / 'index.html'}; "
+    log(f"[book] done in {_clock(time.perf_counter() - t_start)}: {out / 'html' / 'index.html'}; "
         f"results in {out / 'results'}")
     return out / "html"
 
 
+class _kernel_environment:
+    """Environment of the chapter kernels for the duration of the build.
+
+    * ``MPLBACKEND`` is removed: a global one (e.g. Agg on a headless machine) would stop
+      ipykernel from using its inline backend, and figures would vanish from the pages;
+    * ``PYTHONHASHSEED`` is fixed (unless set) so that any iteration over sets of strings is
+      the same in every build; results must not depend on it, and this makes sure they can't.
+    """
+
+    def __enter__(self) -> None:
+        self.saved = {k: os.environ.get(k) for k in ("MPLBACKEND", "PYTHONHASHSEED")}
+        os.environ.pop("MPLBACKEND", None)
+        os.environ.setdefault("PYTHONHASHSEED", "0")
+
+    def __exit__(self, *exc: Any) -> None:
+        for key, value in self.saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _clock(seconds: float) -> str:
+    """``73.4`` -> ``"1:13"`` (minutes:seconds) — elapsed wall time on progress lines."""
+    m, s = divmod(int(round(seconds)), 60)
+    return f"{m}:{s:02d}"
+
+
+#: Seconds between "still running" lines while one chapter executes.
+HEARTBEAT_S = 30.0
+
+
 def _execute_all(notebooks: list[Path], root: Path, stage: Path, executed: Path, out: Path,
-                 chapter_params: Mapping[str, Any], final_results: str, log: Callable[[str], None]) -> None:
-    """Execute the chapters in order; stop at the first failure (its notebook goes to out/failed)."""
+                 chapter_params: Mapping[str, Any], final_results: str, log: Callable[[str], None],
+                 t_start: float | None = None) -> None:
+    """Execute the chapters in order; stop at the first failure (its notebook goes to out/failed).
+
+    Logs ``[i/n] chapter …`` when a chapter starts, a ``still running`` line every
+    :data:`HEARTBEAT_S` seconds while it runs, and its time and the total elapsed time when
+    it ends.
+    """
+    import threading
+
+    t_start = time.perf_counter() if t_start is None else t_start
+    n = len(notebooks)
     for i, src in enumerate(notebooks, start=1):
         rel = src.relative_to(root)
         t0 = time.perf_counter()
         target = stage / rel.with_suffix(".ipynb")
+        log(f"[{i}/{n}] {rel} … running (elapsed {_clock(t0 - t_start)})")
+        done = threading.Event()
+
+        def heartbeat(i: int = i, rel: Path = rel, t0: float = t0) -> None:
+            while not done.wait(HEARTBEAT_S):
+                log(f"[{i}/{n}] {rel} … still running, {time.perf_counter() - t0:.0f} s")
+
+        beat = threading.Thread(target=heartbeat, daemon=True)
+        beat.start()
         try:
             execute_chapter(src, target, chapter_params, root, final_results)
         except BuildError as exc:
@@ -507,10 +735,14 @@ def _execute_all(notebooks: list[Path], root: Path, stage: Path, executed: Path,
             failed.parent.mkdir(parents=True, exist_ok=True)
             if target.is_file():
                 shutil.copy2(target, failed)
-            log(f"[{i}/{len(notebooks)}] {rel} FAILED after {time.perf_counter() - t0:.1f} s")
+            log(f"[{i}/{n}] {rel} FAILED after {time.perf_counter() - t0:.1f} s")
             raise BuildError(f"chapter {rel} failed in {exc}\n(executed notebook kept at {failed})") from None
+        finally:
+            done.set()
+            beat.join()
         shutil.copy2(target, executed / target.name)
-        log(f"[{i}/{len(notebooks)}] {rel} … {time.perf_counter() - t0:.1f} s")
+        now = time.perf_counter()
+        log(f"[{i}/{n}] {rel} … {now - t0:.1f} s (elapsed {_clock(now - t_start)})")
 
 
 def jupyter_book_executable() -> list[str]:

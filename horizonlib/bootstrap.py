@@ -175,6 +175,7 @@ def bootstrap_horizons(
     success_percents=(50, 80),
     *,
     renormalize: bool = False,
+    progress=None,
 ) -> pd.DataFrame:
     """Bootstrap horizons of every model, paired within each dataset.
 
@@ -195,6 +196,10 @@ def bootstrap_horizons(
         Success probabilities in percent (50, 80).
     renormalize : bool, optional
         Rescale each replicate's weights to sum to 1 per model (not METR's choice).
+    progress : callable, optional
+        Called as ``progress(done, total)`` after each model's replicates are fitted (counts
+        of (dataset, alias) models), e.g. to advance a console progress bar. Does not touch
+        ``rng``, so results are the same with or without it.
 
     Returns
     -------
@@ -212,6 +217,8 @@ def bootstrap_horizons(
     ps = np.array([sp / 100.0 for sp in success_percents])
     w_all = run_weights(runs, weighting)
     out = []
+    n_models = runs.groupby(["dataset", "alias"]).ngroups
+    done = 0
     for dataset in sorted(runs["dataset"].unique()):
         idx_ds = np.flatnonzero((runs["dataset"] == dataset).to_numpy())
         sub = runs.iloc[idx_ds]
@@ -234,6 +241,9 @@ def bootstrap_horizons(
                 "horizon_min": np.asarray(h, dtype=float).ravel(),
                 "status": np.repeat(status.astype(str), len(ps)),
             }))
+            done += 1
+            if progress is not None:
+                progress(done, n_models)
     if not out:
         return pd.DataFrame(columns=["replicate", "dataset", "alias", "p", "horizon_min", "status"])
     return pd.concat(out, ignore_index=True)

@@ -2,8 +2,10 @@
 
 Commands
 --------
-book   fetch data, execute every chapter with papermill, render the HTML book (all or nothing)
-check  validate run files (names or paths) and report problems by file, line and field
+book   fetch data, check every input file, execute every chapter with papermill, render the
+       HTML book (all or nothing; ``--toc`` builds another table of contents)
+check  validate run files (names or paths) — or every input of a parameter set — and report
+       the first problem by file, line, field and value; builds nothing
 fit    fit every model's horizons with bootstrap CIs and write horizons.csv (no book)
 
 Parameter flags are the parameter-set keys with dashes (``n_bootstrap`` ↔ ``--n-bootstrap``,
@@ -14,7 +16,12 @@ Adding a command: write ``_add_<name>(subparsers)`` that builds its parser (use
 in :data:`COMMANDS`. A handler takes the parsed namespace and returns the exit status.
 
 Exit status: 0 success; 1 build failed (a chapter, the fetch or the HTML build); 2 invalid
-input (parameters, run files, arguments).
+input (parameters, run files, release dates, hack flags, arguments). Both go to stderr as one
+``error: ...`` message (for input: the file, line, field, value and reason), not a traceback;
+only an unexpected exception (a bug) shows one.
+
+A long bootstrap (``fit``) shows a progress bar on stderr; ``book`` prints ``[i/n] chapter``
+lines with each chapter's time and the elapsed time.
 """
 
 from __future__ import annotations
@@ -85,6 +92,9 @@ def _add_book(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", default="_build", metavar="DIR", help="output folder (default _build)")
     p.add_argument("--root", default=None, metavar="DIR",
                    help="book source folder with _config.yml/_toc.yml (default: here, else the package's repo)")
+    p.add_argument("--toc", default=None, metavar="FILE",
+                   help="table of contents to build instead of ROOT/_toc.yml (e.g. a copy that adds "
+                        "the chapter you are writing; its file entries are relative to ROOT)")
     _add_common(p)
     add_param_arguments(p)
     p.set_defaults(handler=_cmd_book)
@@ -93,7 +103,8 @@ def _add_book(sub: argparse._SubParsersAction) -> None:
 def _cmd_book(args: argparse.Namespace) -> int:
     from horizonlib.book import build_book
 
-    build_book(args.params, overrides=overrides_from_args(args), out=args.out, root=args.root, mirror=args.mirror)
+    build_book(args.params, overrides=overrides_from_args(args), out=args.out, root=args.root,
+               mirror=args.mirror, toc=args.toc)
     return 0
 
 
@@ -102,30 +113,39 @@ def _cmd_book(args: argparse.Namespace) -> int:
 
 def _add_check(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "check", help="validate run files",
-        description="Load and validate run files (dataset names or paths); exit 2 naming file, line "
-                    "and field of the first problem. Without --runs, checks the parameter set's runs.")
-    p.add_argument("--params", default=None, metavar="FILE", help="take runs from this parameter set")
+        "check", help="validate run files (fast; builds nothing)",
+        description="Load and validate input files and print one line per model; exit 2 naming "
+                    "the file, line, field, value and reason of the first problem. With --runs: "
+                    "those run files (dataset names or paths), the same checks `book` makes "
+                    "before running any chapter. Without --runs: every input file of the "
+                    "parameter set (run files, release dates, hack flags).")
+    p.add_argument("--params", default=None, metavar="FILE",
+                   help=f"check this parameter set's inputs (default {DEFAULT_PARAMS})")
     _add_common(p)
     add_param_arguments(p, ["runs"])
     p.set_defaults(handler=_cmd_check)
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from horizonlib.params import load_params
+    import time
 
-    runs = args.runs
-    if not runs:
-        params = load_params(args.params or DEFAULT_PARAMS)
-        runs = params["runs"]
+    from horizonlib.book import check_inputs, check_run_entry
+    from horizonlib.params import load_params
     from horizonlib.runs import check_runs
 
-    report = check_runs(list(runs))
-    if hasattr(report, "to_string"):
-        print(report.to_string(index=False))
-    elif report is not None:
-        print(report)
-    print(f"ok: {', '.join(runs)}")
+    start = time.perf_counter()
+    runs = list(args.runs or [])
+    if runs:
+        for entry in runs:
+            check_run_entry(entry)
+    else:
+        params = load_params(args.params or DEFAULT_PARAMS)
+        runs = params["runs"]
+        check_inputs(params)
+    report = check_runs(runs)
+    print(report.to_string(index=False))
+    print(f"ok: {', '.join(map(str, runs))} ({len(report)} models, {int(report['n_runs'].sum()):,} "
+          f"runs) in {time.perf_counter() - start:.1f} s")
     return 0
 
 
@@ -164,15 +184,41 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     runs = load_runs(params["runs"])
     print(f"[fit] {len(runs):,} runs of {runs.groupby(['dataset', 'alias']).ngroups} models; "
           f"{params['n_bootstrap']:,} bootstrap replicates …", flush=True)
-    samples = bootstrap_horizons(runs, params["n_bootstrap"], np.random.default_rng(params["seed"]),
-                                 params["weighting"], params["regularization"],
-                                 params["success_percents"])
+    with _progress_bar("bootstrap", "model") as tick:
+        samples = bootstrap_horizons(runs, params["n_bootstrap"], np.random.default_rng(params["seed"]),
+                                     params["weighting"], params["regularization"],
+                                     params["success_percents"], progress=tick)
     table = horizon_table(runs, params["weighting"], params["regularization"],
                           params["success_percents"], confidence_level=params["confidence_level"],
                           samples=samples)
     path = write_results(table, "horizons", args.out)
     print(f"[fit] wrote {path} in {time.perf_counter() - start:.1f} s", flush=True)
     return 0
+
+
+class _progress_bar:
+    """A console progress bar (tqdm, on stderr) driven by ``tick(done, total)`` callbacks.
+
+    Only the command line uses it: inside chapters anything on stderr fails the book build.
+    """
+
+    def __init__(self, desc: str, unit: str):
+        self.desc, self.unit, self.bar = desc, unit, None
+
+    def __enter__(self) -> Callable[[int, int], None]:
+        def tick(done: int, total: int) -> None:
+            if self.bar is None:
+                from tqdm import tqdm
+
+                self.bar = tqdm(total=total, desc=self.desc, unit=self.unit, file=sys.stderr,
+                                mininterval=0.2, dynamic_ncols=True)
+            self.bar.update(done - self.bar.n)
+
+        return tick
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 #: Subcommands, in help order: each adds its parser to the subparsers action.
@@ -191,10 +237,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _input_errors() -> tuple[type[BaseException], ...]:
+    from horizonlib.book import InputError
     from horizonlib.fetch import DataFetchError
     from horizonlib.runs import RunFileError
 
-    return (ParamsError, RunFileError, DataFetchError)
+    return (ParamsError, RunFileError, DataFetchError, InputError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -35,6 +35,9 @@ SCHEMAS: dict[str, list[str]] = {
     "multiverse_trend": ["weighting", "regularization", "success", "subset", "link",
                          "hack_policy", "dataset", "window_start", "selection", "n_models",
                          "doubling_days"],
+    # chapters/template.md (the fork template, off by default): horizons at its own percents
+    "template": ["dataset", "model", "p", "horizon_min", "ci_low_min", "ci_high_min", "n_runs",
+                 "n_tasks", "failed_replicates", "source"],
 }
 
 #: Columns that identify a row of each file (the sort key).
@@ -50,6 +53,7 @@ KEYS: dict[str, list[str]] = {
                    "dataset", "model"],
     "multiverse_trend": ["weighting", "regularization", "success", "subset", "link",
                          "hack_policy", "dataset", "window_start", "selection"],
+    "template": ["source", "dataset", "model", "p"],
 }
 
 #: Files that several chapters add rows to; the others are written whole by one chapter.

@@ -236,8 +236,14 @@ def read_run_file(path: str | Path, seen: dict | None = None) -> list[tuple]:
     path = Path(path)
     seen = {} if seen is None else seen
     rows = []
-    with path.open("r", encoding="utf-8") as fh:
-        for n, line in enumerate(fh, start=1):
+    with path.open("rb") as fh:  # bytes: a non-UTF-8 line is reported with its number
+        for n, raw in enumerate(fh, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise RunFileError(path, n, None, _MISSING,
+                                   f"is not UTF-8 text (byte {raw[exc.start]:#04x} at column "
+                                   f"{exc.start + 1}; a compressed or binary file?)") from None
             if not line.strip():
                 continue  # blank lines (e.g. a trailing newline) carry no run
             try:

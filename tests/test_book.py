@@ -34,24 +34,8 @@ def _chapters() -> list[str]:
     return [f for f in _notebooks() if f != root]
 
 
-def _build(edition: str, out: Path, **kwargs) -> Path:
-    lines: list[str] = []
-    t0 = time.perf_counter()
-    try:
-        build_book(REPO / "params" / f"{edition}.yml", out=out, root=REPO, log=lines.append, **kwargs)
-    finally:
-        print(f"\n{edition} edition ({time.perf_counter() - t0:.1f} s):\n" + "\n".join(lines))
-    return out
-
-
-@pytest.fixture(scope="session")
-def synthetic_book(tmp_path_factory) -> Path:
-    return _build("synthetic", tmp_path_factory.mktemp("synthetic") / "_build")
-
-
-@pytest.fixture(scope="session")
-def offline_book(tmp_path_factory, mirror_dir) -> Path:
-    return _build("offline", tmp_path_factory.mktemp("offline") / "_build", mirror=mirror_dir)
+# The edition builds (synthetic_book, offline_book, forked_book) are session fixtures of
+# tests/conftest.py, shared with test_rerun.py, test_determinism.py and test_browser.py.
 
 
 @pytest.fixture(params=["synthetic", "offline"])
@@ -247,3 +231,89 @@ def test_restrict_toc_keeps_root_and_selected():
     out = restrict_toc(toc, ["intro", "chapters/b"])
     assert toc_files(out) == ["intro", "chapters/b"]
     assert [p["caption"] for p in out["parts"]] == ["A"]
+
+
+# --- the fork template, the fork guide, progress lines (issue 7) --------------------------------
+
+
+def test_template_chapter_is_not_in_the_default_toc():
+    assert "chapters/template" not in toc_files(yaml.safe_load((REPO / "_toc.yml").read_text()))
+    assert is_notebook_source(REPO / "chapters" / "template.md")
+
+
+def test_template_chapter_builds_when_enabled(forked_book):
+    """``forked_book`` (tests/conftest.py) builds the book with a table of contents that adds
+    chapters/template.md: the page renders with its figure, and its results file is written."""
+    import pandas as pd
+
+    from horizonlib.results import SCHEMAS
+
+    page = forked_book / "html" / "chapters" / "template.html"
+    assert page.is_file()
+    text = page.read_text(encoding="utf-8")
+    assert "<img" in text and "Traceback" not in text
+    assert 'id="fig-template-curves"' in text
+    table = pd.read_csv(forked_book / "results" / "template.csv")
+    assert list(table.columns) == SCHEMAS["template"]
+    assert set(table["p"]) == {0.2, 0.5, 0.8, 0.95}
+    assert (forked_book / "notebooks" / "template.ipynb").is_file()
+
+
+def test_template_follows_the_chapter_rules():
+    """What the fork guide promises about the template: a parameters cell whose edition keys are
+    injected, no function definitions, results only through horizonlib.results."""
+    import jupytext
+
+    from horizonlib.book import declared_parameters
+    from horizonlib.params import SCHEMA
+
+    nb = jupytext.read(REPO / "chapters" / "template.md")
+    declared = declared_parameters(nb)
+    assert declared and {"runs", "results_dir", "seed", "n_bootstrap"} <= declared
+    assert declared - set(SCHEMA) == {"results_dir", "template_percents"}
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "def " not in code and "for " not in code and "open(" not in code
+    assert 'write_results(horizons, "template", results_dir)' in code
+
+
+def test_fork_guide_is_in_the_book_and_documents_every_parameter(synthetic_book):
+    from horizonlib.params import SCHEMA
+
+    assert "chapters/fork" in toc_files(yaml.safe_load((REPO / "_toc.yml").read_text()))
+    page = synthetic_book / "html" / "chapters" / "fork.html"
+    text = re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8"))
+    for needle in ("chapters/template.md", "_toc.yml", "write_results", "append_results",
+                   "data/sources.yml", "sha256", "make check RUNS=", "TOC="):
+        assert needle in text, needle
+    source = (REPO / "chapters" / "fork.md").read_text(encoding="utf-8")
+    undocumented = [key for key in SCHEMA if f"| `{key}` |" not in source]
+    assert not undocumented, f"add these parameter keys to the table in chapters/fork.md: {undocumented}"
+
+
+def test_progress_lines_name_the_chapter_and_the_elapsed_time(tmp_path, monkeypatch):
+    from horizonlib import book
+
+    monkeypatch.setattr(book, "HEARTBEAT_S", 0.05)  # a "still running" line during each chapter
+    root = _tiny_repo(tmp_path)
+    lines: list[str] = []
+    build_book(root / "params" / "synthetic.yml", out=root / "_build", root=root, log=lines.append)
+    text = "\n".join(lines)
+    assert re.search(r"^\[check\] input files valid: 2,167 runs of 6 models", text, re.M)
+    assert re.search(r"^\[1/2\] chapters/one\.md … running \(elapsed 0:\d\d\)$", text, re.M)
+    assert re.search(r"^\[1/2\] chapters/one\.md … still running, \d+ s$", text, re.M)
+    assert re.search(r"^\[2/2\] chapters/two\.md … [\d.]+ s \(elapsed \d+:\d\d\)$", text, re.M)
+    assert re.search(r"^\[book\] done in \d+:\d\d", text, re.M)
+
+
+def test_another_toc_can_be_built_and_a_missing_one_is_an_error(tmp_path):
+    root = _tiny_repo(tmp_path)
+    toc = tmp_path / "only-two.yml"
+    toc.write_text("format: jb-book\nroot: intro\nchapters:\n  - file: chapters/two\n")
+    build_book(root / "params" / "synthetic.yml", out=root / "_build", root=root, toc=toc,
+               log=lambda line: None)
+    assert (root / "_build" / "html" / "chapters" / "two.html").is_file()
+    assert not (root / "_build" / "html" / "chapters" / "one.html").exists()
+    with pytest.raises(BuildError, match="nope.yml not found"):
+        build_book(root / "params" / "synthetic.yml", out=root / "_build", root=root,
+                   toc=tmp_path / "nope.yml", log=lambda line: None)
+    assert not (root / "_build" / "html").exists()
