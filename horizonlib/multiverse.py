@@ -291,6 +291,17 @@ def _horizon(link, p, a, b):
     return horizon_at(p, a, b) if link == "logistic" else probit_horizon_at(p, a, b)
 
 
+def _prepared(runs: pd.DataFrame) -> pd.DataFrame:
+    """A checked copy of ``runs`` with a fresh index and the optional columns filled in."""
+    _check_runs(runs)
+    runs = runs.reset_index(drop=True)
+    if "dataset" not in runs.columns:
+        runs = runs.assign(dataset="")
+    if "display_name" not in runs.columns:
+        runs = runs.assign(display_name=runs["alias"])
+    return runs
+
+
 def fit_multiverse(
     runs: pd.DataFrame,
     grid: pd.DataFrame | None = None,
@@ -321,12 +332,7 @@ def fit_multiverse(
         continuous score the file lacks), ``intercept``, ``slope``, ``n_runs`` and
         ``p{percent}_min`` (minutes, NaN unless ``status == "ok"``).
     """
-    _check_runs(runs)
-    runs = runs.reset_index(drop=True)
-    if "dataset" not in runs.columns:
-        runs = runs.assign(dataset="")
-    if "display_name" not in runs.columns:
-        runs = runs.assign(display_name=runs["alias"])
+    runs = _prepared(runs)
     if grid is None:
         grid = specification_grid(hack_policy=None if hack_flags is None else DIMENSIONS["hack_policy"])
     if hack_flags is None and (grid["hack_policy"] != NO_FLAGS).any():
@@ -692,12 +698,7 @@ def bootstrap_specifications(
         raise TypeError("rng must be a numpy.random.Generator")
     if not 0 < confidence_level < 1:
         raise ValueError("confidence_level must be in (0, 1)")
-    _check_runs(runs)
-    runs = runs.reset_index(drop=True)
-    if "dataset" not in runs.columns:
-        runs = runs.assign(dataset="")
-    if "display_name" not in runs.columns:
-        runs = runs.assign(display_name=runs["alias"])
+    runs = _prepared(runs)
     point = fit_multiverse(runs, specs, hack_flags, success_percents)
     point_rows = {(r["spec"], r["dataset"], r["model"]): r
                   for r in point.to_dict("records")}
