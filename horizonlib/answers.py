@@ -18,8 +18,8 @@ import pandas as pd
 
 from horizonlib.multiverse import dimension_effects, is_metr_specification, level_label
 from horizonlib.runs import display_name
+from horizonlib.text import NOT_AVAILABLE, english_list, format_number, month_of, phrase
 
-NOT_AVAILABLE = "not available in this edition's data"
 
 
 def read_results(results_dir: str | os.PathLike, names) -> dict[str, pd.DataFrame]:
@@ -45,28 +45,6 @@ def label_dataset(label: str) -> str | None:
     """Dataset of a results-file model label (``"o3 (Inspect) [th-1-1]"`` -> ``"th-1-1"``)."""
     match = re.search(r"\[([^\]]*)\]$", str(label))
     return match.group(1) if match else None
-
-
-def _num(value: float, digits: int) -> str:
-    return f"{value:,.{digits}f}".replace("-", "−")
-
-
-def phrase(estimate: float, low: float = np.nan, high: float = np.nan, unit: str = "",
-           digits: int = 1, level: str = "95% CI") -> str:
-    """``"120.7 min (95% CI 76.0 to 201.3)"``; without an interval, just the estimate."""
-    if estimate is None or not np.isfinite(estimate):
-        return NOT_AVAILABLE
-    unit = f" {unit}" if unit else ""
-    text = f"{_num(estimate, digits)}{unit}"
-    if np.isfinite(low) and np.isfinite(high):
-        text += f" ({level} {_num(low, digits)} to {_num(high, digits)})"
-    return text
-
-
-def month_of(year: float) -> str:
-    """A decimal year as month and year: ``2029.56`` -> ``"July 2029"``."""
-    start = pd.Timestamp(year=int(np.floor(year)), month=1, day=1)
-    return (start + pd.Timedelta(days=(year - np.floor(year)) * 365.25)).strftime("%B %Y")
 
 
 def _rows(ablations: pd.DataFrame, question: str, metric: str, variant: str | None = None,
@@ -155,7 +133,9 @@ def hacking_answers(ablations: pd.DataFrame, focus: str, comparison: str) -> dic
     rows = _rows(ablations, "reward_hacking", "p50_min", model=focus)
     scored = rows[rows["variant"].str.startswith("highest_scoring_k")]
     out = {"hack_k0": NOT_AVAILABLE, "hack_kmax": NOT_AVAILABLE, "hack_k": NOT_AVAILABLE,
-           "hack_tasks_max": NOT_AVAILABLE, "hack_overtake": NOT_AVAILABLE}
+           "hack_tasks_max": NOT_AVAILABLE,
+           "hack_overtake": f"Whether re-scoring could lift {focus} past {comparison} on "
+                            f"RE-Bench is {NOT_AVAILABLE}."}
     if not scored.empty:
         k = scored["variant"].str.removeprefix("highest_scoring_k").astype(int)
         out["hack_k0"] = phrase(float(scored.loc[k.idxmin(), "estimate"]), unit="min")
@@ -171,20 +151,28 @@ def hacking_answers(ablations: pd.DataFrame, focus: str, comparison: str) -> dic
     if not overtake.empty:
         value = float(overtake["estimate"].iloc[0])
         out["hack_overtake"] = (
-            "none: it is already ahead on these data" if value == 0 else
-            f"{value:.0f} re-scored run(s)" if np.isfinite(value) else
-            "more than every failed run on those tasks")
+            f"None are needed to pass {comparison} on RE-Bench: {focus} is already ahead on "
+            "these data." if value == 0 else
+            f"{value:.0f} re-scored {'run' if value == 1 else 'runs'} would lift it past "
+            f"{comparison} on RE-Bench." if np.isfinite(value) else
+            f"Even re-scoring every failed run on those tasks would not lift it past "
+            f"{comparison} on RE-Bench.")
     return out
 
 
 def noise_answers(ablations: pd.DataFrame, focus: str, comparisons: list[str]) -> dict:
-    """Question 4: paired horizon ratios and RE-Bench differences with their intervals."""
+    """Question 4: paired horizon ratios and RE-Bench differences with their intervals.
+
+    Run data are preferred (they give both the horizon ratio and the RE-Bench difference);
+    METR's published samples, which carry horizons only, stand in when run data lack a model.
+    """
     out = {}
     for i, other in enumerate((list(comparisons) + ["", ""])[:2]):
-        pair = f"{focus} vs {other}" if other else NOT_AVAILABLE
+        pair = f"{focus} vs {other}" if focus and other else NOT_AVAILABLE
         rows = ablations[(ablations["question"] == "noise") & (ablations["model"] == pair)
                          & ~ablations["variant"].astype(str).str.startswith("levels_")]
-        variant = rows["variant"].iloc[0] if len(rows) else None
+        variants = sorted(rows["variant"].unique(), key=lambda v: (not str(v).startswith("runs:"), v))
+        variant = variants[0] if variants else None
         ratio = _first(_rows(rows, "noise", "p50_ratio", variant))
         p_gt = _first(_rows(rows, "noise", "p50_ratio_p_gt_1", variant))[0]
         diff = _first(_rows(rows, "noise", "rebench_diff", variant))
@@ -197,15 +185,33 @@ def noise_answers(ablations: pd.DataFrame, focus: str, comparisons: list[str]) -
         out[f"noise_diff_nk_{i}"] = phrase(*no_kernel, digits=3)
         out[f"noise_verdict_{i}"] = verdict(ratio[1], ratio[2], 1.0)
         out[f"noise_diff_verdict_{i}"] = verdict(diff[1], diff[2], 0.0)
+        out[f"noise_sentence_{i}"] = noise_sentence(pair, variant, ratio, p_gt, diff, no_kernel)
     return out
+
+
+def noise_sentence(pair: str, variant, ratio, p_gt: float, diff, no_kernel) -> str:
+    """One sentence on a pair: horizon ratio, and the RE-Bench difference where measured."""
+    if not np.isfinite(ratio[0]):
+        return f"The configured data cannot compare {pair}." if pair != NOT_AVAILABLE else ""
+    text = (f"For {pair} ({source_label(variant)}), the ratio of 50% horizons is "
+            f"{phrase(*ratio, digits=2)}")
+    if np.isfinite(p_gt):
+        text += f", above 1 in {100 * p_gt:.1f}% of replicates"
+    text += f": it {verdict(ratio[1], ratio[2], 1.0)}."
+    if np.isfinite(diff[0]):
+        text += (f" The difference of their RE-Bench means is {phrase(*diff, digits=3)}, which "
+                 f"{verdict(diff[1], diff[2], 0.0)}"
+                 + (f"; without the kernel task it is {phrase(*no_kernel, digits=3)}"
+                    if np.isfinite(no_kernel[0]) else "") + ".")
+    return text
 
 
 def source_label(variant: str) -> str:
     """Words for a noise row's data source (``runs:<dataset>`` or ``published``)."""
     if str(variant).startswith("runs:"):
-        return f"the run data of {variant.split(':', 1)[1]}"
+        return f"paired bootstrap of the run data of {variant.split(':', 1)[1]}"
     if variant == "published":
-        return "METR's published bootstrap samples"
+        return "METR's published paired bootstrap samples"
     return str(variant)
 
 
@@ -238,7 +244,25 @@ def trend_sources(trend: pd.DataFrame, focus: str, window: str) -> dict:
     out["trend_fitted"] = (NOT_AVAILABLE if fitted.empty else phrase(
         *fitted[["doubling_days", "ci_low_days", "ci_high_days"]].iloc[0].astype(float),
         unit="days", digits=0))
+    # Only worth a sentence when the headline rests on METR's published fits.
+    out["trend_fitted_sentence"] = (
+        f"Our own fits of the run data that include {focus} give {out['trend_fitted']}, on "
+        "another set of models and task suite (see the fit chapter)."
+        if not published.empty and not fitted.empty else "")
     return out
+
+
+def bic_sentence(delta_bic: float) -> str:
+    """Words for BIC(single line) − BIC(one break): positive favours the break."""
+    if not np.isfinite(delta_bic):
+        return "Whether a break fits better cannot be judged with these data."
+    if delta_bic <= 0:
+        return (f"A single line fits at least as well as a line with one break (BIC difference "
+                f"{format_number(delta_bic, 1)}): no evidence for a break.")
+    strength = "strong" if delta_bic > 6 else "weak"
+    return (f"A line with one break fits better than a single line by a BIC difference of "
+            f"{format_number(delta_bic, 1)}, which is {strength} evidence for a break (strong above "
+            f"about 6).")
 
 
 def trend_answers(ablations: pd.DataFrame, focus: str, window: str) -> dict:
@@ -256,7 +280,8 @@ def trend_answers(ablations: pd.DataFrame, focus: str, window: str) -> dict:
         "trend_distance": phrase(*_first(_rows(ablations, "trend", "ratio_to_trend", w, focus)),
                                  digits=2),
         "trend_p": NOT_AVAILABLE if not np.isfinite(p_value) else f"{p_value:.3f}",
-        "trend_bic": NOT_AVAILABLE if not np.isfinite(delta_bic) else f"{delta_bic:.1f}",
+        "trend_bic": NOT_AVAILABLE if not np.isfinite(delta_bic) else format_number(delta_bic, 1),
+        "trend_bic_sentence": bic_sentence(delta_bic),
         "trend_month": (NOT_AVAILABLE if not np.isfinite(month[0]) else month_of(month[0]) + (
             f" (95% CI {month_of(month[1])} to {month_of(month[2])})"
             if np.isfinite(month[1]) and np.isfinite(month[2]) else "")),
@@ -286,7 +311,7 @@ def multiverse_answers(multiverse: pd.DataFrame, focus: str) -> dict:
     if not effects.empty:
         top = effects.loc[np.log(effects["median_ratio"]).abs().idxmax()]
         out["mv_biggest"] = (f"{level_label(top['dimension'], top['level'])} "
-                             f"(× {top['median_ratio']:.2f})")
+                             f"(× {top['median_ratio']:.2f}, the median over the other choices)")
     return out
 
 
@@ -294,7 +319,8 @@ def collect_answers(results_dir: str | os.PathLike, focus_models: list[str],
                     comparison_models: list[str], kernel_task: str,
                     trend_windows: list[str]) -> dict[str, str]:
     """Every phrase of the answers page, keyed by glue name (all values are text)."""
-    res = read_results(results_dir, ["ablations", "influence", "multiverse", "trend"])
+    res = read_results(results_dir, ["ablations", "influence", "multiverse", "trend",
+                                     "horizons"])
     ablations = res["ablations"].astype({"variant": str, "model": str})
     focus = focus_models[0] if focus_models else ""
     comparison = comparison_models[0] if comparison_models else ""
@@ -313,6 +339,46 @@ def collect_answers(results_dir: str | os.PathLike, focus_models: list[str],
     out.update({f"second_{k}": v for k, v in noise_answers(ablations, second, others).items()})
     multiverse = res["multiverse"] if "p50_min" in res["multiverse"] else pd.DataFrame()
     out.update(multiverse_answers(multiverse, focus))
-    out["focus_second"] = focus_models[1] if len(focus_models) > 1 else NOT_AVAILABLE
+    out["focus_second"] = second or NOT_AVAILABLE
     out["kernel_task_shown"] = kernel_task
+    out["trend_excluded"] = english_list(list(focus_models), empty="the focus models")
+    out["second_sentence"] = second_focus_sentence(out, second, focus, comparison)
+    horizons = res["horizons"] if "horizon_min" in res["horizons"] else pd.DataFrame()
+    out.update(headline_answers(horizons, ablations, focus))
     return out
+
+
+def headline_answers(horizons: pd.DataFrame, ablations: pd.DataFrame, focus: str) -> dict:
+    """The focus model's fitted 50% horizon (``horizons.csv``, the fit chapter's bootstrap) and
+    its ratio without RE-Bench (the per-task chapter's paired bootstrap)."""
+    out = {"p50_headline": NOT_AVAILABLE}
+    if not horizons.empty:
+        rows = horizons[(horizons["source"] == "fitted") & (horizons["p"] == 0.5)
+                        & (horizons["model"].map(display_name) == focus)]
+        if not rows.empty:
+            row = rows.iloc[0]
+            out["p50_headline"] = (phrase(row["horizon_min"], row["ci_low_min"],
+                                          row["ci_high_min"], unit="min")
+                                   + f" on {row['dataset']}")
+    ratio = _first(_rows(ablations, "subset_fit", "ratio_to_all", "without RE-Bench", focus))
+    out["ratio_without_rebench"] = phrase(*ratio, digits=2)
+    return out
+
+
+def second_focus_sentence(out: dict, second: str, focus: str, comparison: str) -> str:
+    """Question 2 for the second focus model: per-task data if the edition has them, else
+    METR's published horizons compared whole; nothing when there is no second model."""
+    if not second:
+        return ""
+    if out["kernel_ratio_1"] != NOT_AVAILABLE:
+        return f"For {second}, dropping it multiplies the 50% horizon by {out['kernel_ratio_1']}."
+    text = (f"The configured run files hold no runs of {second}, so its per-task question "
+            "cannot be answered here.")
+    if out["second_noise_ratio_0"] != NOT_AVAILABLE:
+        text += (f" METR's published paired bootstrap still compares whole horizons: "
+                 f"{second} against {focus} {out['second_noise_ratio_0']}, which "
+                 f"{out['second_noise_verdict_0']}")
+        if out["second_noise_ratio_1"] != NOT_AVAILABLE:
+            text += f"; against {comparison} {out['second_noise_ratio_1']}"
+        text += "."
+    return text

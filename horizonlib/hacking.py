@@ -36,7 +36,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from horizonlib.answers import NOT_AVAILABLE
+from horizonlib.text import DATASET_LABELS, dataset_label, english_list, plural  # noqa: F401
+from horizonlib.text import NOT_AVAILABLE
 from horizonlib.horizons import fit_horizons
 from horizonlib.logistic import fit_logistic_batch, horizon_at
 from horizonlib.weights import run_weights
@@ -517,36 +518,8 @@ def policy_table(runs: pd.DataFrame, flags: pd.DataFrame, weighting: str = "invs
 
 
 # ----------------------------------------------------------------------------- presentation
-#: Readable names of the run files (datasets) used in the book's prose and tables.
-DATASET_LABELS = {
-    "th-1-1-8-models": "Time Horizon 1.1",
-    "th-1-1-rebench": "Time Horizon 1.1 (RE-Bench runs)",
-    "th-1-0": "Time Horizon 1.0",
-    "pre-paper-2025-01": "the March 2025 paper's runs",
-    "synthetic": "the synthetic runs",
-}
-
-
-def dataset_label(name: str) -> str:
-    """Readable name of a run file (``"th-1-1-8-models"`` -> ``"Time Horizon 1.1"``)."""
-    return DATASET_LABELS.get(str(name), str(name))
-
-
-def english_list(items: Sequence[str], empty: str = "none") -> str:
-    """``["a"]`` -> ``"a"``; ``["a", "b"]`` -> ``"a and b"``; ``["a", "b", "c"]`` -> ``"a, b and
-    c"``; no items -> ``empty``."""
-    items = [str(i) for i in items]
-    if not items:
-        return empty
-    if len(items) == 1:
-        return items[0]
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def plural(n: int, singular: str, plural_form: str | None = None) -> str:
-    """``"1 run"``, ``"3 runs"`` (count with the noun in the right number)."""
-    word = singular if int(n) == 1 else (plural_form or singular + "s")
-    return f"{int(n):,} {word}"
+# english_list, plural and dataset_label live in horizonlib.text; imported above for the
+# chapters' other modules, which take them from here.
 
 
 def task_name(task_id: str) -> str:

@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 
 from horizonlib import answers
-from horizonlib.answers import NOT_AVAILABLE, collect_answers, month_of, phrase
+from horizonlib.answers import collect_answers
+from horizonlib.text import NOT_AVAILABLE, month_of, phrase
 
 
 def ablation(question, model, variant, metric, estimate, low=np.nan, high=np.nan):
@@ -56,7 +57,14 @@ def test_known_phrases(tmp_path):
     assert got["trend_all"] == "207 days (95% CI 168 to 238)"
     assert got["trend_month"] == "July 2029 (95% CI July 2028 to October 2030)"
     assert (got["hack_k0"], got["hack_kmax"], got["hack_k"]) == ("120.7 min", "242.6 min", "42")
-    assert got["hack_overtake"] == "4 re-scored run(s)"
+    assert got["hack_overtake"] == "4 re-scored runs would lift it past Claude 3.7 Sonnet on RE-Bench."
+    assert got["noise_sentence_0"].startswith("For o3 vs Claude 3.7 Sonnet (paired bootstrap of "
+                                              "the run data of x), the ratio of 50% horizons is "
+                                              "2.00 (95% CI 1.10 to 3.90)")
+    assert "which is not distinguishable from no difference" in got["noise_sentence_0"]
+    assert got["trend_bic_sentence"] == ("Whether a break fits better cannot be judged with "
+                                         "these data.")
+    assert got["second_sentence"].startswith("The configured run files hold no runs of o4-mini")
 
 
 def test_absent_models_and_files_read_not_available(tmp_path):
@@ -78,7 +86,7 @@ def test_multiverse_percentile_of_metr_choice():
     got = answers.multiverse_answers(rows, "o3")
     assert got["mv_metr"] == "100.0 min" and got["mv_percentile"] == "25th"
     assert got["mv_range"] == "50.0 to 200.0 min" and got["mv_n"] == "4"
-    assert got["mv_biggest"] in ("HCAST only (× 2.00)", "λ = 0 (× 0.50)")
+    assert got["mv_biggest"].startswith(("HCAST only (× 2.00", "λ = 0 (× 0.50"))
 
 
 def test_phrase_and_month():
@@ -104,3 +112,12 @@ def test_answers_page_uses_only_keys_that_collect_answers_provides(repo_root, tm
     used = set(re.findall(r"\{glue:text\}`([a-z_0-9]+)", page))
     provided = set(collect_answers(tmp_path / "none", ["x"], [], "k", ["2019-01-01"]))
     assert used and used <= provided, used - provided
+
+
+def test_bic_sentence_follows_the_sign():
+    assert "no evidence for a break" in answers.bic_sentence(-0.7)
+    assert "weak evidence" in answers.bic_sentence(3.3)
+    assert "strong evidence" in answers.bic_sentence(9.0)
+    from horizonlib.text import english_list
+
+    assert english_list(["a", "b", "c"]) == "a, b and c" and english_list([]) == "none"
