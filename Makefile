@@ -9,6 +9,8 @@
 #                                           chapters/template.md chapter; see chapters/fork.md)
 #   make check RUNS=path/to/runs.jsonl      validate run files only (fast; builds nothing)
 #   make check PARAMS=params/offline.yml    validate every input file of a parameter set
+#   make check-pages                        open every page of the built book (HTML=_build/html)
+#                                           in headless Chromium; screenshots in _build/screenshots
 #   make test                               the whole test suite (including whole-book builds
 #                                           and the headless-Chromium check of every page)
 #   make test-fast                          the suite without whole-book builds
@@ -25,11 +27,12 @@ RUNS ?=
 ARGS ?=
 TOC ?=
 OUT ?= _build
+HTML ?= $(OUT)/html
 PYTEST_ARGS ?=
 MATHJAX_VERSION := 3.2.2
 MATHJAX_SHA256 := 1b9c0a1c44df864e915690558e72adb9cc5203360daefd385084ced3b6c64c09
 
-.PHONY: book test test-fast check bench clean distclean venv vendor-mathjax
+.PHONY: book test test-fast check check-pages bench clean distclean venv vendor-mathjax
 
 # The venv is (re)installed when missing or when the pins change. `--no-build-isolation` builds
 # the editable horizonlib with the venv's own setuptools (no download needed for that step).
@@ -54,6 +57,9 @@ test-fast: $(STAMP)
 
 check: $(STAMP)
 	$(PY) -m horizonlib check $(if $(strip $(RUNS)),--runs $(RUNS),--params $(PARAMS))
+
+check-pages: $(STAMP)
+	$(PY) -m horizonlib check-pages --html $(HTML)
 
 bench: $(STAMP)
 	@shopt -s nullglob; scripts=(benchmarks/*.py); \

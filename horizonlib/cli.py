@@ -7,6 +7,10 @@ book   fetch data, check every input file, execute every chapter with papermill,
 check  validate run files (names or paths) — or every input of a parameter set — and report
        the first problem by file, line, field and value; builds nothing
 fit    fit every model's horizons with bootstrap CIs and write horizons.csv (no book)
+check-pages
+       open every page of a built book in headless Chromium, list what is broken (images,
+       JavaScript and console errors, failed or external requests, error cells, math) and
+       write a screenshot of each page
 
 Parameter flags are the parameter-set keys with dashes (``n_bootstrap`` ↔ ``--n-bootstrap``,
 ``success_percents`` ↔ ``--success-percents 50 80``); a flag given overrides the file's value.
@@ -15,10 +19,12 @@ Adding a command: write ``_add_<name>(subparsers)`` that builds its parser (use
 :func:`add_param_arguments` for parameter flags) and sets ``handler=_cmd_<name>``, then list it
 in :data:`COMMANDS`. A handler takes the parsed namespace and returns the exit status.
 
-Exit status: 0 success; 1 build failed (a chapter, the fetch or the HTML build); 2 invalid
-input (parameters, run files, release dates, hack flags, arguments). Both go to stderr as one
-``error: ...`` message (for input: the file, line, field, value and reason), not a traceback;
-only an unexpected exception (a bug) shows one.
+Exit status: 0 success; 1 build failed (a chapter, the fetch or the HTML build) or
+``check-pages`` found problems; 2 invalid input (parameters, run files, release dates, hack
+flags, arguments; for ``check-pages``: no built book, or no Chromium installed). Both go to
+stderr as one ``error: ...`` message (for input: the file, line, field, value and reason; for
+``check-pages``: one ``page: what`` line per problem), not a traceback; only an unexpected
+exception (a bug) shows one.
 
 A long bootstrap (``fit``) shows a progress bar on stderr; ``book`` prints ``[i/n] chapter``
 lines with each chapter's time and the elapsed time.
@@ -221,15 +227,63 @@ class _progress_bar:
             self.bar.close()
 
 
+# --- check-pages ------------------------------------------------------------------------------
+
+
+def _add_check_pages(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "check-pages", help="check every page of a built book in headless Chromium",
+        description="Serve the built book from 127.0.0.1, open every page in headless Chromium "
+                    "and list each problem as 'page: what': an image not shown, an analysis "
+                    "page without a figure, a JavaScript exception or console error, a failed "
+                    "or external request, an error cell or 'Traceback', math not typeset. "
+                    "Writes a full-page screenshot of every page. Exit 0 when every page is "
+                    "clean, 1 listing the problems, 2 when there is no book or no Chromium "
+                    "(Debian: apt-get install chromium; or set CHROMIUM=/path/to/chrome).")
+    p.add_argument("--html", default="_build/html", metavar="DIR",
+                   help="the built book (default _build/html)")
+    p.add_argument("--screenshots", default=None, metavar="DIR",
+                   help="folder for <page>.png screenshots (default: screenshots/ beside --html)")
+    p.add_argument("--root", default=None, metavar="DIR",
+                   help="book source folder whose _toc.yml orders the pages and whose notebook "
+                        "chapters must show figures (default: here, else the package's repo)")
+    p.set_defaults(handler=_cmd_check_pages)
+
+
+def _cmd_check_pages(args: argparse.Namespace) -> int:
+    import time
+
+    from horizonlib.pagecheck import ChromiumNotFoundError, PageCheckError, check_pages
+
+    start = time.perf_counter()
+    html = Path(args.html)
+    shots = Path(args.screenshots) if args.screenshots else html.resolve().parent / "screenshots"
+    try:
+        problems = check_pages(html, shots, root=args.root, log=lambda line: print(line, flush=True))
+    except (ChromiumNotFoundError, PageCheckError) as exc:
+        print(f"error: {exc}", file=sys.stderr, flush=True)
+        return 2
+    if problems:
+        pages = {line.split(": ", 1)[0] for line in problems}
+        print(f"error: {len(problems)} problem(s) on {len(pages)} page(s) of {html} in headless "
+              "Chromium:\n  " + "\n  ".join(problems), file=sys.stderr, flush=True)
+        return 1
+    print(f"ok: every page of {html} is clean in headless Chromium; screenshots in {shots} "
+          f"({time.perf_counter() - start:.1f} s)", flush=True)
+    return 0
+
+
 #: Subcommands, in help order: each adds its parser to the subparsers action.
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_book, _add_check, _add_fit]
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_book, _add_check, _add_fit,
+                                                                _add_check_pages]
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``horizonlib`` argument parser with every command of :data:`COMMANDS`."""
     parser = argparse.ArgumentParser(
         prog="python -m horizonlib",
-        description="Reproducible re-analysis of METR's time-horizon data: build the book, check run files.")
+        description="Reproducible re-analysis of METR's time-horizon data: build the book, check run "
+                    "files, check the rendered pages.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in COMMANDS:
         add(sub)

@@ -131,3 +131,17 @@ def test_fit_missing_run_file_exits_2(tmp_path, capsys):
     assert status == 2
     assert "nope.jsonl" in capsys.readouterr().err
     assert not (tmp_path / "horizons.csv").exists()
+
+
+def test_check_pages_without_chromium_exits_2(tmp_path, capsys, monkeypatch):
+    from horizonlib import pagecheck
+
+    monkeypatch.setattr(pagecheck, "find_chromium", lambda: None)
+    (tmp_path / "html").mkdir()
+    assert cli.main(["check-pages", "--html", str(tmp_path / "html")]) == 2
+    assert "apt-get install chromium" in capsys.readouterr().err
+
+
+def test_check_pages_without_a_book_exits_2(tmp_path, capsys):
+    assert cli.main(["check-pages", "--html", str(tmp_path / "nope")]) == 2
+    assert "nope is not a folder" in capsys.readouterr().err
