@@ -23,8 +23,8 @@ HIGHLIGHT_MODELS = ("o3", "o4-mini")
 CURVE_XLIM = (0.1, 1680.0)
 
 #: Fewer ticks for narrow panels, so labels never overprint.
-COARSE_TICKS = [1, 15, 60, 240, 960]
-COARSE_TICK_LABELS = ["1 min", "15 min", "1 h", "4 h", "16 h"]
+COARSE_TICKS = [1, 15, 240, 960]
+COARSE_TICK_LABELS = ["1 min", "15 min", "4 h", "16 h"]
 
 #: Readable ticks for task lengths in minutes.
 MINUTE_TICKS = [1 / 6, 1, 4, 15, 60, 240, 960, 1920]
@@ -154,7 +154,8 @@ def plot_horizon_trend(points: pd.DataFrame, lines: pd.DataFrame | None = None,
         and, optionally, ``band_low_min``/``band_high_min`` (a CI band, minutes) and ``series``
         (the points' series the line belongs to: it is drawn in that series' colour).
     """
-    fig, axis = plt.subplots(figsize=(8.5, 5.2), layout="constrained")
+    # A higher resolution keeps the labels legible when the page scales the image down.
+    fig, axis = plt.subplots(figsize=(8.5, 5.2), layout="constrained", dpi=130)
     markers = ["o", "s", "^", "D", "v"]
     all_series = sorted(set(points["series"]) | set(
         lines["series"] if lines is not None and "series" in lines else []))
@@ -167,12 +168,13 @@ def plot_horizon_trend(points: pd.DataFrame, lines: pd.DataFrame | None = None,
                       color=colors[series])
         # Only the models the thread asks about are labelled; the rest would overprint. Each
         # series labels on its own side so two measurements of one model stay readable.
+        left = i % 2 == 1
         for row in rows.itertuples(index=False):
             if row.model.split(" (")[0] in HIGHLIGHT_MODELS:
-                axis.annotate(row.model, (row.release_date, row.horizon_min), fontsize=7,
-                              xytext=(5, (-1) ** i * 6 - (4 if "mini" in row.model else 0)),
+                axis.annotate(row.model, (row.release_date, row.horizon_min), fontsize=7.5,
+                              xytext=(-7 if left else 7, -9 if "mini" in row.model else 3),
                               textcoords="offset points", color=colors[series],
-                              fontweight="bold", ha="left", va="center")
+                              fontweight="bold", ha="right" if left else "left", va="center")
     if lines is not None and len(lines):
         for label, rows in lines.groupby("label", sort=True):
             rows = rows.sort_values("release_date")

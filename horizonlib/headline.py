@@ -21,6 +21,8 @@ import pandas as pd
 from horizonlib.horizons import fit_horizons
 from horizonlib.manifest import Dataset, load_manifest
 from horizonlib.horizons import HORIZON_TABLE_COLUMNS
+from horizonlib.simulate import DOUBLING_TIME_DAYS, PLANTED
+from horizonlib.text import english_list, plural
 from horizonlib.published import (
     load_benchmark_results,
     load_published_bootstrap,
@@ -431,3 +433,105 @@ def trend_figure_data(horizons: pd.DataFrame, samples: pd.DataFrame, release_dat
         points.append(pub.assign(series="METR published (" + published_fits + ")"))
     return pd.concat(points, ignore_index=True), (
         pd.concat(lines, ignore_index=True) if lines else None)
+
+
+def fit_sentences(fits: pd.DataFrame, horizons: pd.DataFrame, extrapolated: pd.DataFrame,
+                  reproduction: pd.DataFrame) -> dict[str, str]:
+    """The fit chapter's generated sentences, grammatical for any number of models.
+
+    Returns
+    -------
+    dict with ``failed_fits``, ``degenerate``, ``extrapolated`` and ``reproduction`` sentences.
+    """
+    failed = fits[fits["status"] != "ok"]
+    names = [f"{r.alias} ({r.status.replace('_', ' ')})" for r in failed.itertuples()]
+    out = {"failed_fits": (
+        "Every model's fit produced a horizon." if failed.empty else
+        f"{plural(len(failed), 'model')} had no successes or no failures at all and "
+        f"{'has' if len(failed) == 1 else 'have'} no horizon: {english_list(names)}.")}
+    p50 = horizons[horizons["p"] == horizons["p"].min()]
+    bad = p50[p50["failed_replicates"] > 0]
+    out["degenerate"] = (
+        "No replicate left a model without successes or failures." if bad.empty else
+        "Replicates in which a model has no successes or no failures are not used for its "
+        f"interval but are counted: {plural(int(bad['failed_replicates'].sum()), 'replicate')} "
+        f"over {plural(len(bad), 'model')} ("
+        + english_list([f"{r.model}: {int(r.failed_replicates):,}" for r in bad.itertuples()])
+        + ").")
+    out["extrapolated"] = (
+        "Every 50% horizon lies within the task lengths its model ran." if extrapolated.empty
+        else f"{plural(len(extrapolated), 'model')} "
+        f"{'has' if len(extrapolated) == 1 else 'have'} a 50% horizon shorter than the "
+        "shortest task they ran ("
+        + english_list([f"{r.alias}, {r.dataset}" for r in extrapolated.itertuples()])
+        + "): that number is the curve extrapolated beyond the data, and its interval, "
+        "spanning many orders of magnitude, says so.")
+    n = reproduction[["dataset", "model"]].drop_duplicates().shape[0]
+    out["reproduction"] = (
+        "None of the configured run files is one METR published horizons for, so there is "
+        "nothing to reproduce in this edition." if n == 0 else
+        f"{plural(n, 'model')} {'is' if n == 1 else 'are'} matched: the replay agrees with "
+        f"every published horizon to within "
+        f"{100 * reproduction['replay_rel_diff'].abs().max():.5f}%, the exact optimum to within "
+        f"{100 * reproduction['exact_rel_diff'].abs().max():.3f}%. The book reports the exact "
+        "optimum; the difference is METR's solver stopping early, and is far smaller than any "
+        "interval.")
+    return out
+
+
+def planted_comparison(horizons: pd.DataFrame, unpenalized: pd.DataFrame) -> pd.DataFrame:
+    """Estimated against planted 50% horizons, for runs simulated by :mod:`horizonlib.simulate`.
+
+    Parameters
+    ----------
+    horizons : :func:`horizonlib.horizons.horizon_table` output (the edition's penalty).
+    unpenalized : :func:`horizonlib.horizons.fit_horizons` output with ``regularization=0``.
+
+    Returns
+    -------
+    DataFrame with ``model, planted_p50_min, p50_min, ci_low_min, ci_high_min, covered,
+    unpenalized_p50_min``; empty when no configured model is a simulated one.
+    """
+    truth = PLANTED.set_index("alias")["p50_min"]
+    ours = horizons[(horizons["p"] == 0.5) & horizons["model"].isin(truth.index)]
+    free = unpenalized[unpenalized["alias"].isin(truth.index)][["dataset", "alias", "p50_min"]]
+    merged = ours.merge(free.rename(columns={"alias": "model", "p50_min": "unpenalized_p50_min"}),
+                        on=["dataset", "model"], how="left")
+    planted = truth.reindex(merged["model"]).to_numpy()
+    return pd.DataFrame({
+        "model": merged["model"].to_numpy(),
+        "planted_p50_min": planted,
+        "p50_min": merged["horizon_min"].to_numpy(),
+        "ci_low_min": merged["ci_low_min"].to_numpy(),
+        "ci_high_min": merged["ci_high_min"].to_numpy(),
+        "covered": ((merged["ci_low_min"].to_numpy() <= planted)
+                    & (planted <= merged["ci_high_min"].to_numpy())),
+        "unpenalized_p50_min": merged["unpenalized_p50_min"].to_numpy(),
+    })
+
+
+def planted_sentence(comparison: pd.DataFrame, regularization: float,
+                     trend: pd.DataFrame) -> str:
+    """What the known truth says about the fit (empty when the runs are not simulated).
+
+    ``trend`` is :func:`trend_tables` output; its fitted frontier rows are set against the
+    planted doubling time.
+    """
+    if comparison.empty:
+        return ""
+    fitted = trend[(trend["source"] == "fitted") & (trend["selection"] == "frontier")
+                   & trend["models"].map(lambda m: set(str(m).split(";")) <= set(PLANTED["alias"]))]
+    doubling = "".join(
+        f" From {r.window_start}, the fitted doubling time is {r.doubling_days:.0f} days (interval "
+        f"{r.ci_low_days:.0f} to {r.ci_high_days:.0f}) against the planted "
+        f"{DOUBLING_TIME_DAYS:.0f}." for r in fitted.itertuples())
+    covered = int(comparison["covered"].sum())
+    log_err = np.log2(comparison["p50_min"] / comparison["planted_p50_min"])
+    free_err = np.log2(comparison["unpenalized_p50_min"] / comparison["planted_p50_min"])
+    return (
+        f"These runs are simulated from planted curves, so the truth is known: the interval "
+        f"covers the planted 50% horizon for {covered} of {plural(len(comparison), 'model')}. "
+        f"With the penalty λ = {regularization:g} the median estimate is "
+        f"{2 ** float(np.median(log_err)):.2f} times the planted value; without it, "
+        f"{2 ** float(np.median(free_err)):.2f} times. The penalty flattens the curves, and a "
+        "flatter curve crosses 50% further from the middle of the task lengths." + doubling)

@@ -61,7 +61,9 @@ def tasks_by_source(runs: pd.DataFrame) -> pd.DataFrame:
     counts = runs.groupby(MODEL_KEY + ["task_source"], sort=True).agg(
         tasks=("task_id", "nunique"), runs=("run_id", "size")
     )
-    return counts.unstack("task_source", fill_value=0)
+    table = counts.unstack("task_source", fill_value=0)
+    table.columns = table.columns.set_names(["", "task source"])
+    return table.rename_axis(index=["dataset", "model"])
 
 
 def task_table(runs: pd.DataFrame) -> pd.DataFrame:

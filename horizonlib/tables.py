@@ -117,21 +117,21 @@ def regularization_display(effect: pd.DataFrame, regularization: float,
         f"p50 (min), {b}": effect["p50_compared_min"].map(format_minutes),
         f"p80 (min), {a}": effect["p80_min"].map(format_minutes),
         f"p80 (min), {b}": effect["p80_compared_min"].map(format_minutes),
-        "p80 ratio": effect["p80_ratio"].map("{:.2f}".format),
+        "p80 ratio": effect["p80_ratio"].map(lambda r: "< 0.01" if r < 0.01 else f"{r:.2f}"),
     })
     return table.set_index(["dataset", "model"])
 
 
-def exclusions_display(exclusions: pd.DataFrame) -> pd.DataFrame:
+def exclusions_display(exclusions: pd.DataFrame):
     """Models left out of the trend, with their horizon formatted and the reason."""
     return pd.DataFrame({
         "dataset": exclusions["dataset"], "model": exclusions["model"],
         "50% horizon (min)": exclusions["horizon_min"].map(format_minutes),
         "reason": exclusions["reason"],
-    }).set_index(["dataset", "model"])
+    }).style.hide(axis="index")
 
 
-def trend_display(trend: pd.DataFrame, confidence_level: float = 0.95) -> pd.DataFrame:
+def trend_display(trend: pd.DataFrame, confidence_level: float = 0.95):
     """Doubling times per data source and window, with their interval in days."""
     return pd.DataFrame({
         "fitted on": trend["dataset"], "window from": trend["window_start"],
@@ -140,7 +140,7 @@ def trend_display(trend: pd.DataFrame, confidence_level: float = 0.95) -> pd.Dat
             f"{r.doubling_days:.0f} [{r.ci_low_days:.0f}, {r.ci_high_days:.0f}]"
             if np.isfinite(r.ci_low_days) else f"{r.doubling_days:.0f}"
             for r in trend.itertuples()],
-    }).set_index(["fitted on", "window from"])
+    }).style.hide(axis="index")
 
 
 def overview_display(overview: pd.DataFrame) -> pd.DataFrame:
@@ -174,3 +174,18 @@ def provenance_display(provenance: pd.DataFrame) -> pd.DataFrame:
         "checksum": provenance["checksum"].str.replace(r"^(\w+:[0-9a-f]{16}).*$", r"\1…",
                                                          regex=True),
     }).set_index(["dataset", "file"])
+
+
+def or_note(table: pd.DataFrame, note: str, caption: str = ""):
+    """``table`` under a bold-faced ``caption``, or just ``note`` when the table is empty.
+
+    Returns an object the notebook displays as Markdown (a caption or the note) followed by the
+    table, so a section whose data the edition lacks shows one sentence, not an empty table.
+    """
+    from IPython.display import Markdown, display  # display only: kept out of module import
+
+    if table.empty:
+        return Markdown(note)
+    if caption:
+        display(Markdown(caption))
+    return table

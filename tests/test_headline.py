@@ -157,5 +157,35 @@ def test_display_tables_format_durations_and_tiny_horizons():
     assert counts.loc["d", "4"] == 2 and counts.loc["d", "7.5"] == 1
     trend = pd.DataFrame(dict(dataset="x", window_start="2019-01-01", models="a;b;c",
                               doubling_days=[143.3], ci_low_days=[116.3], ci_high_days=[177.6]))
-    shown = tables.trend_display(trend).iloc[0]
+    shown = tables.trend_display(trend).data.iloc[0]
     assert shown["models"] == 3 and shown["doubling time (days) [95% CI]"] == "143 [116, 178]"
+
+
+def test_fit_sentences_are_grammatical_for_any_count():
+    fits = pd.DataFrame(dict(alias=["a", "b"], status=["ok", "no_successes"]))
+    horizons = pd.DataFrame(dict(model=["a", "b"], p=0.5, failed_replicates=[0, 1000]))
+    empty = pd.DataFrame(columns=["dataset", "alias", "p50_min", "shortest_task_min"])
+    none = pd.DataFrame(columns=["dataset", "model", "replay_rel_diff", "exact_rel_diff"])
+    got = headline.fit_sentences(fits, horizons, empty, none)
+    assert got["failed_fits"] == ("1 model had no successes or no failures at all and has no "
+                                  "horizon: b (no successes).")
+    assert "1,000 replicates over 1 model (b: 1,000)" in got["degenerate"]
+    assert got["extrapolated"].startswith("Every 50% horizon")
+    assert got["reproduction"].startswith("None of the configured run files")
+
+
+def test_planted_comparison_on_the_synthetic_runs(tmp_path):
+    from horizonlib.horizons import horizon_table
+    from horizonlib.runs import load_runs
+
+    runs = load_runs(["synthetic"], cache_dir=tmp_path)
+    horizons = horizon_table(runs, n_bootstrap=50, rng=np.random.default_rng(0))
+    table = headline.planted_comparison(horizons, fit_horizons(runs, regularization=0.0))
+    assert len(table) == 6 and table["planted_p50_min"].notna().all()
+    # without the penalty the fit recovers the planted horizons to within a factor of 1.5
+    ratio = table["unpenalized_p50_min"] / table["planted_p50_min"]
+    assert ratio.between(1 / 1.5, 1.5).all()
+    trend = pd.DataFrame(columns=["source", "selection", "models", "window_start",
+                                  "doubling_days", "ci_low_days", "ci_high_days"])
+    assert "planted" in headline.planted_sentence(table, 0.1, trend)
+    assert headline.planted_sentence(table.iloc[:0], 0.1, trend) == ""
