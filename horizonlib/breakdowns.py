@@ -830,7 +830,8 @@ def focus_fit_table(fits: pd.DataFrame, shares: pd.DataFrame, influence: pd.Data
                 "p50, without kernel task": (subset_text(f.loc[kernel]) if kernel in f.index
                                              else "did not run it"),
                 "largest single-task mover": (
-                    f"{mv['dropped'].iloc[0]} (×{mv['ratio_to_full'].iloc[0]:.2f})" if len(mv) else "n/a"),
+                    f"{mv['dropped'].iloc[0]} ({ratio_text(mv['ratio_to_full'].iloc[0])})"
+                    if len(mv) else "n/a"),
             })
     return pd.DataFrame(rows, columns=cols)
 
@@ -1051,19 +1052,28 @@ def calibration_numbers(table: pd.DataFrame, models: Sequence[str]) -> dict[str,
         points), ``calib_examples`` ("o3: predicted 24%, observed 15%; …"). Without data every
         value is :data:`horizonlib.answers.NOT_AVAILABLE`.
     """
-    from horizonlib.answers import NOT_AVAILABLE
+    from horizonlib.text import NOT_AVAILABLE
 
     keys = ["n_pred_models", "n_overpredicted", "n_overpredicted_oos", "median_gap",
             "calib_examples"]
     if table.empty:
-        return dict.fromkeys(keys, NOT_AVAILABLE)
+        out = dict.fromkeys(keys, NOT_AVAILABLE)
+        out["overpredicted_text"] = ("No model has RE-Bench runs to compare with the curves' "
+                                     "predictions")
+        return out
     over = int((table["predicted_all"] > table["observed"]).sum())
     over_oos = int((table["predicted_without"] > table["observed"]).sum())
     examples = [f"{r.model} ({r.dataset}): predicted {100 * r.predicted_all:.0f}%, observed "
                 f"{100 * r.observed:.0f}%"
                 for m in models for r in table[table["model"] == m].itertuples(index=False)]
-    return {"n_pred_models": str(len(table)), "n_overpredicted": str(over),
+    n = len(table)
+    return {"n_pred_models": str(n), "n_overpredicted": str(over),
             "n_overpredicted_oos": str(over_oos),
+            "overpredicted_text": (
+                f"For {count_of(over, n, 'model with RE-Bench runs', 'models with RE-Bench runs')}"
+                " the observed success rate is below the all-task curve's prediction (for "
+                f"{count_of(over_oos, n, 'model', 'models')}, below the out-of-sample "
+                "prediction)"),
             "median_gap": f"{100 * float(table['gap'].median()):.0f} percentage points",
             "calib_examples": "; ".join(examples) if examples else NOT_AVAILABLE}
 
@@ -1100,7 +1110,7 @@ def missing_models_note(models: Sequence[str], rebench_runs: pd.DataFrame,
 
 
 def _range_text(values, fmt) -> str:
-    from horizonlib.answers import NOT_AVAILABLE
+    from horizonlib.text import NOT_AVAILABLE
 
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v)]
@@ -1108,6 +1118,50 @@ def _range_text(values, fmt) -> str:
         return NOT_AVAILABLE
     low, high = fmt(v.min()), fmt(v.max())
     return low if low == high else f"{low} to {high}"
+
+
+def count_of(k: int, n: int, noun: str, plural_form: str | None = None) -> str:
+    """``k`` of ``n`` things in words, for any count (no "model(s)", no "0 of the").
+
+    ``count_of(0, 18, "model")`` -> ``"none of the 18 models"``; ``(1, 18)`` -> ``"1 of the 18
+    models"``; ``(6, 6)`` -> ``"all 6 models"``; ``(2, 2)`` -> ``"both models"``; ``(1, 1)`` ->
+    ``"the one model"``; ``(0, 1)`` -> ``"no model"``; ``(0, 0)`` -> ``"no models"``.
+    Use :func:`verb_for` for the verb that follows.
+    """
+    k, n = int(k), int(n)
+    many = plural_form or noun + "s"
+    if n == 0:
+        return f"no {many}"
+    if k == 0:
+        return f"no {noun}" if n == 1 else f"none of the {n} {many}"
+    if k == n:
+        return f"the one {noun}" if n == 1 else (f"both {many}" if n == 2 else f"all {n} {many}")
+    return f"{k} of the {n} {many}"
+
+
+def verb_for(k: int, n: int, singular: str, plural_form: str) -> str:
+    """The verb agreeing with :func:`count_of` ``(k, n, ...)`` as subject ("none of the 11
+    changes moves", "1 of the 11 changes moves", "3 of the 11 changes move", "all 6 models
+    are", "no models are")."""
+    k, n = int(k), int(n)
+    if n == 0:
+        return plural_form
+    if k in (0, 1) and not (k == n and n > 1):
+        return singular
+    return plural_form
+
+
+def ratio_text(ratio: float, floor: float = 0.01, ceiling: float = 100.0) -> str:
+    """A horizon ratio for prose and labels: ``"×1.07"``; beyond ``floor`` or ``ceiling``
+    ``"× < 0.01"`` / ``"× > 100"`` (no scientific notation); ``"no finite horizon without it"``
+    when the refit has no finite horizon."""
+    if ratio is None or not np.isfinite(ratio) or ratio <= 0:
+        return "no finite horizon without it"
+    if ratio < floor:
+        return f"× < {floor:g}"
+    if ratio > ceiling:
+        return f"× > {ceiling:g}"
+    return f"×{ratio:.2f}"
 
 
 def chapter_numbers(
@@ -1135,7 +1189,7 @@ def chapter_numbers(
         The same keys in every edition; a number the data cannot give is
         :data:`horizonlib.answers.NOT_AVAILABLE`.
     """
-    from horizonlib.answers import NOT_AVAILABLE as NA
+    from horizonlib.text import NOT_AVAILABLE as NA
 
     focus = models[0] if len(models) else NA
     fit_focus = focus_fit_table(fits, shares, influence, [focus], kernel_task)
@@ -1187,5 +1241,20 @@ def chapter_numbers(
                                 f"{2 ** task_movers['log2_ratio'].abs().median():.2f}"),
         "rb_gap_max": NA if rb_gap.dropna().empty else f"{100 * rb_gap.max():.0f} percentage points",
     }
+    n_movers = len(task_movers)
+    n_rb_movers = int((task_movers["task_source"] == REBENCH).sum()) if n_movers else 0
+    out["movers_text"] = (
+        "The single most influential task is an RE-Bench task for "
+        f"{count_of(n_rb_movers, n_movers, 'model')}"
+        + (f"; for the median model, dropping its most influential task changes the horizon by "
+           f"a factor of {2 ** task_movers['log2_ratio'].abs().median():.2f}."
+           if n_movers else "."))
+    n_loo = influence.groupby(MODEL_KEY).ngroups if len(influence) else 0
+    out["loo_models_text"] = ("the one model with run data" if n_loo == 1 else
+                              "each model with run data (there are none)" if n_loo == 0 else
+                              f"each of the {n_loo} models with run data")
+    out["kernel_models_text"] = ("the one model that ran it" if len(ran) == 1 else
+                                 "no model, none having run it" if len(ran) == 0 else
+                                 f"the {len(ran)} models that ran it")
     out.update(calibration_numbers(prediction_table(predictions), models))
     return {k: (NA if v in ("not available", "n/a", "") else v) for k, v in out.items()}

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
+from matplotlib.lines import Line2D
 import numpy as np
 import pandas as pd
 
+from horizonlib.breakdowns import ratio_text
 from horizonlib.figures import MINUTE_TICK_LABELS, MINUTE_TICKS, SOURCE_COLORS
 
 SUBSET_MARKERS = ["o", "s", "^", "D", "v", "P"]
@@ -108,7 +110,19 @@ def plot_rebench_runs(runs: pd.DataFrame, models, scores: pd.DataFrame | None = 
         axis.set_title(task_set, fontsize="medium")
         axis.set_xlabel("RE-Bench task")
         axis.set_ylabel("normalized score of one run")
-        axis.legend(fontsize="x-small", ncols=2)
+    # one legend above the panels, outside the axes, so it never covers runs or interval bars
+    handles = {}
+    for axis in axes[0]:
+        for h, lab in zip(*axis.get_legend_handles_labels()):
+            handles.setdefault(lab, h)
+    if handles:
+        entries = list(handles.items())
+        if scores is not None:
+            entries.append(("mean with 95% CI", Line2D([], [], color="black", marker="_", ms=8,
+                                                       lw=1)))
+        fig.legend([h for _, h in entries], [lab for lab, _ in entries],
+                   loc="outside upper center", ncols=min(len(entries), 4), fontsize="small",
+                   frameon=False, markerscale=1.5)
     return fig
 
 
@@ -267,7 +281,7 @@ def plot_influence(influence: pd.DataFrame, movers: pd.DataFrame | None = None):
             lab = movers[(movers["dataset"] == dataset) & (movers["level"] == level)]
             for r in lab.itertuples(index=False):
                 if np.isfinite(r.ratio_to_full) and r.display_name in ypos:
-                    axis.annotate(f"{short_task(str(r.dropped))} ({_ratio_label(r.ratio_to_full)})",
+                    axis.annotate(f"{short_task(str(r.dropped))} ({ratio_text(r.ratio_to_full)})",
                                   (1.01, ypos[r.display_name]),
                                   xycoords=("axes fraction", "data"), fontsize=7, va="center")
         full = sub.groupby("display_name")["full_p50_min"].first()

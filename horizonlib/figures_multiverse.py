@@ -94,6 +94,10 @@ def _same(a, b) -> bool:
     return a == b
 
 
+#: Font size (pt) of the specification-curve labels; the figure is 7 in (about 700 px) wide.
+FONT = 10
+
+
 def plot_specification_curves(curves: dict[str, pd.DataFrame], value: str = "p50_min",
                               value_label: str = "50% horizon (log scale)"):
     """Specification curves: sorted estimates with the choices shown underneath.
@@ -110,49 +114,56 @@ def plot_specification_curves(curves: dict[str, pd.DataFrame], value: str = "p50
     Returns
     -------
     matplotlib.figure.Figure
-        Two rows of axes per model column: the sorted estimates (log y, METR's headline as a red
-        diamond) and the dot matrix of choices (one row per level of each varying dimension).
+        Two stacked axes per model, models one below the other (so the figure keeps the width
+        of a text column and its 10 pt labels stay at least 9 pt when shown 650 px wide or more): the
+        sorted estimates (log y, METR's headline as a red diamond) and the dot matrix of choices
+        (one row per level of each varying dimension, labelled on every model).
     """
     if not curves:
         raise ValueError("no specification curves to plot")
     names = list(curves)
     rows = _choice_rows(pd.concat(list(curves.values()), ignore_index=True))
+    top_h, row_h = 2.0, 0.22
+    bottom_h = max(1.0, row_h * len(rows))
+    heights = [top_h, bottom_h] * len(names)
     fig, axes = plt.subplots(
-        2, len(names), figsize=(5.2 * len(names), 3.0 + 0.2 * len(rows)), squeeze=False,
-        sharex="col", layout="constrained",
-        gridspec_kw={"height_ratios": [1.2, max(1.0, 0.12 * len(rows))]},
+        2 * len(names), 1, figsize=(7.0, sum(heights) + 0.9 * len(names)), squeeze=False,
+        layout="constrained", gridspec_kw={"height_ratios": heights},
     )
     for j, name in enumerate(names):
         cur = curves[name]
-        top, bottom = axes[0, j], axes[1, j]
+        top, bottom = axes[2 * j, 0], axes[2 * j + 1, 0]
+        bottom.sharex(top)
         pos = cur["position"].to_numpy()
         val = cur[value].to_numpy(dtype=float)
         metr = cur["is_metr"].to_numpy(dtype=bool)
-        top.scatter(pos, val, s=6, color="#444444", label="specification")
-        top.scatter(pos[metr], val[metr], s=60, marker="D", color="#d62728", zorder=3,
+        top.scatter(pos, val, s=8, color="#444444", label="specification")
+        top.scatter(pos[metr], val[metr], s=70, marker="D", color="#d62728", zorder=3,
                     label="METR's choices")
         top.set_yscale("log")
         top.margins(y=0.08)
         _duration_axis(top, "y", "days" if "days" in value_label else "min")
-        top.set_title(name)
-        top.set_ylabel(value_label)
-        top.set_xlabel("specifications, sorted by estimate")
+        top.set_title(name, fontsize=FONT + 1, loc="left")
+        top.set_ylabel(value_label, fontsize=FONT)
+        top.tick_params(labelsize=FONT)
+        top.set_xlabel("specifications, sorted by estimate", fontsize=FONT)
         top.xaxis.set_tick_params(labelbottom=True)
         top.grid(axis="y", alpha=0.3)
         if j == 0:
-            top.legend(loc="upper left", fontsize=8)
+            top.legend(loc="upper left", fontsize=FONT)
         for r, (dim, level) in enumerate(rows):
             hit = np.array([_same(v, level) for v in cur[dim].to_numpy()])
-            bottom.scatter(pos[hit], np.full(hit.sum(), r), s=4, marker="|",
+            bottom.scatter(pos[hit], np.full(hit.sum(), r), s=6, marker="|",
                            color=DIMENSION_COLORS[dim])
-            bottom.scatter(pos[hit & metr], np.full((hit & metr).sum(), r), s=30, marker="D",
+            bottom.scatter(pos[hit & metr], np.full((hit & metr).sum(), r), s=36, marker="D",
                            color="#d62728", zorder=3)
         bottom.set_yticks(range(len(rows)))
-        bottom.set_yticklabels([f"{DIMENSION_LABELS[d]}: {_level_label(d, lv)}" for d, lv in rows]
-                               if j == 0 else [""] * len(rows), fontsize=7)
+        bottom.set_yticklabels([f"{DIMENSION_LABELS[d]}: {_level_label(d, lv)}"
+                                for d, lv in rows], fontsize=FONT)
+        bottom.tick_params(axis="x", labelsize=FONT)
         bottom.set_ylim(len(rows) - 0.5, -0.5)
-        bottom.set_xlabel("specification (same order as above)")
-        bottom.set_ylabel("choice" if j == 0 else " ")
+        bottom.set_xlabel("specifications, sorted by the estimate above", fontsize=FONT)
+        bottom.set_ylabel("choice", fontsize=FONT)
     return fig
 
 

@@ -221,8 +221,9 @@ def pair_figures(table: pd.DataFrame, widths: pd.DataFrame | None, pair):
 
 def plot_trend_tests(point: pd.Series, dates: pd.Series, broken: dict, distance: pd.DataFrame,
                      frontier: list, target_minutes: float,
-                     intervals: pd.DataFrame | None = None):
-    """p50 against release date with the single and broken lines, and the target horizon.
+                     intervals: pd.DataFrame | None = None, excl_line: dict | None = None):
+    """p50 against release date with the single and broken lines, the line without the models
+    of interest (dashed), and the target horizon (dotted).
 
     Parameters
     ----------
@@ -241,6 +242,10 @@ def plot_trend_tests(point: pd.Series, dates: pd.Series, broken: dict, distance:
     intervals : pandas.DataFrame, optional
         ``low``, ``high`` (minutes) by model (:func:`horizonlib.trend_tests.point_intervals`),
         drawn as error bars.
+    excl_line : dict, optional
+        ``excl_line`` of :func:`horizonlib.trend_tests.trend_tests` (``a``, ``b``: ln minutes
+        and slope per day since 1970-01-01): the long-run line without the models of interest,
+        against which their distance is measured; drawn dashed when given.
     """
     fig, ax = plt.subplots(figsize=(8.5, 5.2), layout="constrained")
     d = pd.to_datetime(dates[point.index])
@@ -280,7 +285,10 @@ def plot_trend_tests(point: pd.Series, dates: pd.Series, broken: dict, distance:
                        + broken["broken_c"] * np.maximum(0, xs - broken["tau"])),
             color="#ff7f0e", ls="-.",
             label="line with one break" + (f" ({tau.strftime('%B %Y')})" if tau else ""))
-    ax.axhline(target_minutes, color="0.3", ls="--", lw=1)
+    if excl_line is not None:
+        ax.plot(xd, np.exp(excl_line["a"] + excl_line["b"] * xs), color="#2ca02c", ls="--",
+                lw=1.2, label="single line without the models of interest")
+    ax.axhline(target_minutes, color="0.3", ls=":", lw=1.2)
     ax.annotate("one work month (167 h)", (1, target_minutes), xycoords=("axes fraction", "data"),
                 ha="right", va="bottom", xytext=(-4, 3), textcoords="offset points",
                 fontsize="small")

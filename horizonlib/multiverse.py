@@ -53,6 +53,7 @@ import pandas as pd
 from scipy import sparse
 
 from horizonlib.bootstrap import _check_runs, draw_replicates
+from horizonlib.breakdowns import count_of, verb_for
 from horizonlib.breakdowns import styled  # noqa: F401  (tables of the chapter)
 from horizonlib.logistic import fit_logistic_batch, horizon_at
 from horizonlib.probit import fit_probit_batch, probit_horizon_at
@@ -1194,7 +1195,7 @@ def chapter_numbers(table: pd.DataFrame, grid: pd.DataFrame, eligibility: pd.Dat
         The same keys in every edition; unavailable numbers are
         :data:`horizonlib.answers.NOT_AVAILABLE`.
     """
-    from horizonlib.answers import NOT_AVAILABLE as NA
+    from horizonlib.text import NOT_AVAILABLE as NA
 
     n_models = table.groupby(["dataset", "model"]).ngroups
     out = {
@@ -1245,12 +1246,48 @@ def chapter_numbers(table: pd.DataFrame, grid: pd.DataFrame, eligibility: pd.Dat
         r = e[(e["dimension"] == "success") & (e["level"] == level)]
         if len(r):
             out[key] = _times(float(r["median_ratio"].iloc[0]))
-    if len(e):
-        top = e.iloc[int(np.argmax(np.abs(np.log(e["median_ratio"].to_numpy(dtype=float)))))]
-        out["focus_top_effect"] = (f"switching the {DIMENSION_NAMES[top['dimension']]} to "
-                                   f"{level_label(top['dimension'], top['level'])} "
-                                   f"({_times(float(top['median_ratio']))})")
+    biggest = largest_single_change(table, grid, pick["dataset"], pick["model"])
+    if biggest is not None:
+        out["focus_top_effect"] = (
+            f"switching the {DIMENSION_NAMES[biggest['dimension']]} to "
+            f"{level_label(biggest['dimension'], biggest['level'])}: "
+            f"{format_duration(biggest['p50_min'])} against {format_duration(biggest['metr_min'])}"
+            f" ({_times(biggest['ratio'])})")
     return out
+
+
+def largest_single_change(table: pd.DataFrame, grid: pd.DataFrame, dataset: str,
+                          model: str, value: str = "p50_min") -> dict | None:
+    """The one-choice change from METR's specification that moves one model's ``value`` most.
+
+    Only the specifications of :func:`one_at_a_time` are compared (METR's choices with exactly
+    one dimension changed), so the number is the same as in the chapter's table of single
+    changes, not a median over the other choices (that is :func:`dimension_effects`).
+
+    Returns
+    -------
+    dict or None
+        ``dimension``, ``level``, ``p50_min`` (the changed specification's value, minutes),
+        ``metr_min`` (METR's), ``ratio`` (changed / METR's); None when METR's specification or
+        every single change has no finite positive value for the model.
+    """
+    oat = one_at_a_time(grid)
+    rows = table[(table["dataset"] == dataset) & (table["model"] == model)]
+    rows = rows.merge(oat[["spec", "changed"]], on="spec")
+    head = rows[rows["changed"] == "none"]
+    if head.empty:
+        return None
+    ref = float(head[value].iloc[0])
+    alt = rows[rows["changed"] != "none"]
+    v = alt[value].to_numpy(dtype=float)
+    ok = np.isfinite(v) & (v > 0)
+    if not (np.isfinite(ref) and ref > 0) or not ok.any():
+        return None
+    alt, v = alt[ok], v[ok]
+    i = int(np.argmax(np.abs(np.log(v / ref))))
+    r = alt.iloc[i]
+    return {"dimension": r["changed"], "level": r[r["changed"]], "p50_min": float(v[i]),
+            "metr_min": ref, "ratio": float(v[i] / ref)}
 
 
 def trend_chapter_numbers(trend_position: pd.DataFrame, trend_shares: pd.DataFrame,
@@ -1264,7 +1301,7 @@ def trend_chapter_numbers(trend_position: pd.DataFrame, trend_shares: pd.DataFra
         trend_percentile, trend_top_dimension, trend_top_share``; unavailable ones are
         :data:`horizonlib.answers.NOT_AVAILABLE`.
     """
-    from horizonlib.answers import NOT_AVAILABLE as NA
+    from horizonlib.text import NOT_AVAILABLE as NA
 
     dataset = picks.iloc[0]["dataset"] if len(picks) else NA
     out = {"trend_dataset": dataset, "trend_window": str(window_start)}
@@ -1291,11 +1328,16 @@ def noise_numbers(boot: pd.DataFrame, specs: pd.DataFrame, picks: pd.DataFrame,
                   n_bootstrap: int) -> dict:
     """Numbers of the "spread against noise" section: replicates and, for the focus model, how
     many single-choice changes leave the 95% interval of METR's choices."""
-    from horizonlib.answers import NOT_AVAILABLE as NA
+    from horizonlib.text import NOT_AVAILABLE as NA
 
-    out = {"n_boot": f"{int(n_bootstrap):,}", "n_outside": NA, "n_changes": NA}
+    out = {"n_boot": f"{int(n_bootstrap):,}", "n_outside": NA, "n_changes": NA,
+           "outside_text": ("no single change could be set against the interval of METR's "
+                            "choices")}
     if len(picks):
         k, n = outside_ci_count(boot, specs, picks.iloc[0])
         if n:
-            out.update(n_outside=str(k), n_changes=str(n))
+            out.update(n_outside=str(k), n_changes=str(n),
+                       outside_text=(f"{count_of(k, n, 'single change')} "
+                                     f"{verb_for(k, n, 'moves', 'move')} the horizon outside "
+                                     "the 95% interval of METR's choices"))
     return out

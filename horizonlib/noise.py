@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from horizonlib.bootstrap import draw_replicates
-from horizonlib.answers import NOT_AVAILABLE, phrase
+from horizonlib.text import NOT_AVAILABLE, format_number, phrase
 from horizonlib.hacking import dataset_label, english_list, locate_model
 from horizonlib.logistic import fit_logistic_batch, horizon_at
 from horizonlib.weights import run_weights
@@ -553,9 +553,155 @@ def missing_summary(table: pd.DataFrame, missing: list[str]) -> str:
     return " ".join(sentences) if sentences else "none: every pair has common run data."
 
 
+def _interval_text(row, digits: int) -> str:
+    return (f"{format_number(row['ci_low'], digits)} to {format_number(row['ci_high'], digits)}")
+
+
+def _side(low: float, high: float, null: float) -> str:
+    """Where an interval lies relative to ``null``: "lies above", "lies below" or "spans"."""
+    if low > null:
+        return "lies above"
+    if high < null:
+        return "lies below"
+    return "spans"
+
+
+def pair_sentences(table: pd.DataFrame, a: str, b: str, n_bootstrap: int,
+                   confidence_level: float = 0.95,
+                   published_configured: bool | None = None) -> str:
+    """The prose for one pair: horizon ratio with its source, METR's published ratio beside
+    it, and the RE-Bench differences, each clause present only when its number exists.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`compare_pairs` output.
+    a, b : str
+        The pair (first model, second model).
+    n_bootstrap : int
+        Replicates of the run-data bootstrap (for the text).
+    published_configured : bool, optional
+        Whether METR's published samples were given (then a pair they lack is said to be
+        missing from them); default: whether ``table`` has any published row.
+
+    Returns
+    -------
+    str
+        E.g. "For o3 against o1-preview, the ratio of 50% horizons is 6.22 (95% CI 3.43 to
+        12.15) from run data (Time Horizon 1.1); o3's horizon is longer in 100.0% of 1,000
+        paired replicates. METR's published bootstrap gives 5.05 (95% CI 2.82 to 10.91) for the
+        same pair. Their RE-Bench means differ by 0.395 (...) in normalized score (positive in
+        98.8% of replicates) and, without the kernel task, by 0.295 (...)."
+    """
+    level = f"{100 * confidence_level:.0f}% CI"
+    if published_configured is None:
+        published_configured = bool((table["source"] == "published").any())
+    ratio = _stat(table, a, b, "p50_ratio")
+    pub = _stat(table, a, b, "p50_ratio", source="published")
+    if ratio is None:
+        return (f"{a} and {b} share no run data and have no published bootstrap samples "
+                "together, so they are not compared here.")
+    text = (f"For {a} against {b}, the ratio of 50% horizons is "
+            f"{phrase(ratio['estimate'], ratio['ci_low'], ratio['ci_high'], digits=2, level=level)}"
+            f" from {source_label(ratio['source'])}")
+    if np.isfinite(ratio["p_positive"]):
+        n = (f"{int(n_bootstrap):,} paired replicates" if str(ratio["source"]).startswith("runs:")
+             else f"{int(ratio['n_replicates']):,} published replicates")
+        text += f"; {a}'s horizon is longer in {100 * ratio['p_positive']:.1f}% of {n}"
+    text += "."
+    if str(ratio["source"]).startswith("runs:"):
+        if pub is not None:
+            value = phrase(pub["estimate"], pub["ci_low"], pub["ci_high"], digits=2, level=level)
+            text += f" METR's published bootstrap gives {value} for the same pair."
+        elif published_configured:
+            text += " METR's published samples do not include this pair."
+    d = _stat(table, a, b, "rebench_diff")
+    k = _stat(table, a, b, "rebench_diff_no_kernel")
+    if d is None:
+        text += " They share no RE-Bench runs, so their RE-Bench means are not compared."
+    else:
+        text += (f" Their RE-Bench means differ by "
+                 f"{phrase(d['estimate'], d['ci_low'], d['ci_high'], digits=3, level=level)} in "
+                 f"normalized score (positive in {100 * d['p_positive']:.1f}% of replicates)")
+        if k is not None:
+            text += (", and without the kernel task by "
+                     f"{phrase(k['estimate'], k['ci_low'], k['ci_high'], digits=3, level=level)}")
+        text += "."
+    return text
+
+
+def separation_sentences(table: pd.DataFrame, pairs: Sequence[tuple[str, str]]) -> str:
+    """Whether each pair's RE-Bench interval and horizon-ratio interval separate the models,
+    read off the numbers (never a fixed claim).
+
+    Returns
+    -------
+    str
+        One sentence per pair with a run-data RE-Bench difference, e.g. "For o3 against
+        o1-preview the interval of the RE-Bench difference lies above zero (0.040 to 0.737);
+        that of the horizon ratio, from every task, lies above 1 (3.43 to 12.15).", then a
+        summary of how many pairs RE-Bench alone cannot separate.
+    """
+    sentences, unresolved, resolved_by_ratio = [], 0, 0
+    for a, b in dict.fromkeys(pairs):
+        d = _stat(table, a, b, "rebench_diff", source="runs")
+        if d is None:
+            continue
+        r = _stat(table, a, b, "p50_ratio", source="runs")
+        side_d = _side(d["ci_low"], d["ci_high"], 0.0)
+        text = (f"For {a} against {b} the interval of the RE-Bench difference "
+                f"{side_d} zero ({_interval_text(d, 3)})")
+        if r is not None:
+            side_r = _side(r["ci_low"], r["ci_high"], 1.0)
+            text += (f"; that of the horizon ratio, from every task, {side_r} 1 "
+                     f"({_interval_text(r, 2)})")
+            if side_d == "spans" and side_r != "spans":
+                resolved_by_ratio += 1
+        unresolved += side_d == "spans"
+        sentences.append(text + ".")
+    if not sentences:
+        return "No pair has RE-Bench runs of both models, so only horizon ratios are compared."
+    n = len(sentences)
+    if unresolved == 0:
+        summary = ("Here even the handful of RE-Bench tasks separates "
+                   + ("the two models." if n == 1 else f"the models of every pair ({n})."))
+    else:
+        which = ("the two models" if n == 1 else
+                 ("the models of either pair" if n == 2 else f"the models of any of the {n} pairs")
+                 if unresolved == n else f"the models of {unresolved} of the {n} pairs")
+        summary = f"The handful of RE-Bench tasks cannot separate {which}"
+        if resolved_by_ratio == unresolved:
+            summary += (", which the horizon ratio does separate." if unresolved == 1 else
+                        ", all of which the horizon ratio does separate.")
+        elif resolved_by_ratio:
+            summary += f"; the horizon ratio separates {resolved_by_ratio} of them."
+        else:
+            summary += "."
+    return " ".join(sentences) + " " + summary
+
+
+def figure_sources(table: pd.DataFrame) -> str:
+    """The caption's description of the horizon-ratio sources actually drawn."""
+    kinds = set(np.where(table["source"].astype(str).str.startswith("runs:"), "runs",
+                         table["source"].astype(str)))
+    parts = []
+    if "runs" in kinds:
+        parts.append("from common run data (blue circles)")
+    if "published" in kinds:
+        parts.append("from METR's published paired bootstrap samples (purple squares), which "
+                     "also cover models without common run data")
+    if not parts:
+        return "no pair could be compared"
+    text = " and ".join(parts)
+    if "published" not in kinds:
+        text += "; no published bootstrap samples are configured"
+    return text
+
+
 def noise_glue(table: pd.DataFrame, widths: pd.DataFrame | None, width_pair,
                focus_models, comparison_models, missing: list[str],
-               confidence_level: float = 0.95, n_bootstrap: int = 1000) -> dict[str, str]:
+               confidence_level: float = 0.95, n_bootstrap: int = 1000,
+               published_configured: bool | None = None) -> dict[str, str]:
     """Every value the noise chapter's prose shows, as text.
 
     The first focus model is compared with the first (``1``) and last (``2``) comparison
@@ -569,7 +715,11 @@ def noise_glue(table: pd.DataFrame, widths: pd.DataFrame | None, width_pair,
         ``nz_r{i}`` (ratio with CI), ``nz_r{i}_p`` (share of replicates with ratio > 1),
         ``nz_r{i}_src`` (its source), ``nz_r{i}_pub`` (the same ratio from METR's published
         bootstrap), ``nz_d{i}``, ``nz_d{i}_p``, ``nz_k{i}`` (RE-Bench differences with CIs);
-        ``nz_w_pair`` and ``nz_w_{ratio,diff}_{family,task,run}`` (variance shares, %).
+        ``nz_w_pair`` and ``nz_w_{ratio,diff}_{family,task,run}`` (variance shares, %);
+        whole sentences built from the numbers: ``nz_pairs_text`` (:func:`pair_sentences` for
+        the first focus model against each comparison model), ``nz_separation``
+        (:func:`separation_sentences` over every pair) and ``nz_fig_sources``
+        (:func:`figure_sources`).
     """
     level = f"{100 * confidence_level:.0f}% CI"
     focus = focus_models[0] if len(focus_models) else NOT_AVAILABLE
@@ -596,6 +746,16 @@ def noise_glue(table: pd.DataFrame, widths: pd.DataFrame | None, width_pair,
                                           digits=3, level=level))
             out[f"nz_{tag}{i}_p"] = (NOT_AVAILABLE if row is None
                                      else f"{100 * row['p_positive']:.1f}%")
+    others = list(dict.fromkeys(c for c in comparison_models if c != focus))
+    out["nz_pairs_text"] = (" ".join(pair_sentences(table, focus, c, n_bootstrap,
+                                                    confidence_level, published_configured)
+                                     for c in others)
+                            if len(focus_models) and others else
+                            "No pair of a model of interest and a comparison model is "
+                            "configured.")
+    out["nz_separation"] = separation_sentences(
+        table, list(zip(table["model_a"], table["model_b"])))
+    out["nz_fig_sources"] = figure_sources(table)
     out["nz_w_pair"] = (NOT_AVAILABLE if width_pair is None
                         else f"{width_pair[0]} vs {width_pair[1]}")
     shares = (widths.set_index(["metric", "levels"])["share"] if widths is not None

@@ -32,12 +32,11 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from horizonlib.answers import NOT_AVAILABLE, month_of, phrase
 from horizonlib.bootstrap import bootstrap_horizons
-from horizonlib.hacking import dataset_label, english_list
 from horizonlib.headline import trend_tables
 from horizonlib.horizons import fit_horizons, horizon_table
 from horizonlib.published import release_date_for
+from horizonlib.text import NOT_AVAILABLE, dataset_label, english_list, month_of, phrase, plural
 from horizonlib.trend import (TREND_TABLE_COLUMNS, doubling_time_table, frontier_models,
                               samples_wide)
 
@@ -62,6 +61,7 @@ def trend_inputs(
     rng: np.random.Generator | None = None,
     weighting: str = "invsqrt_task_weight",
     regularization: float = 0.1,
+    samples: pd.DataFrame | None = None,
 ) -> tuple[pd.Series, pd.DataFrame, str]:
     """Point 50% horizons and paired bootstrap samples for the trend tests.
 
@@ -69,6 +69,14 @@ def trend_inputs(
     consistent task suite); otherwise the horizons are fitted from ``runs`` (one measurement per
     display name: the dataset listed last) and bootstrapped. Models without a release date are
     left out.
+
+    Parameters
+    ----------
+    samples : pandas.DataFrame, optional
+        :func:`horizonlib.bootstrap.bootstrap_horizons` of ``runs`` (long: ``replicate,
+        dataset, alias, p, horizon_min``, minutes). When given, the fitted path takes its
+        replicates from it instead of drawing new ones, so the trend tests use the very
+        replicates of the fit chapter (one source of truth for the intervals).
 
     Returns
     -------
@@ -84,15 +92,19 @@ def trend_inputs(
         wide = samples_wide(published_samples)
         source = "published"
     else:
-        if runs is None or rng is None:
-            raise ValueError("without published fits, pass runs and an explicit rng")
+        if runs is None or (rng is None and samples is None):
+            raise ValueError("without published fits, pass runs and an explicit rng or samples")
         datasets = list(pd.unique(runs["dataset"]))
         fits = fit_horizons(runs, weighting, regularization, (50,))
         fits["_order"] = fits["dataset"].map(datasets.index)
         fits = fits.sort_values("_order").drop_duplicates("display_name", keep="last")
         keep = set(zip(fits["dataset"], fits["alias"]))
         sub = runs[[(d, a) in keep for d, a in zip(runs["dataset"], runs["alias"])]]
-        samples = bootstrap_horizons(sub, n_bootstrap, rng, weighting, regularization, (50,))
+        if samples is None:
+            samples = bootstrap_horizons(sub, n_bootstrap, rng, weighting, regularization, (50,))
+        chosen = np.array([(d, a) in keep for d, a in zip(samples["dataset"], samples["alias"])],
+                          dtype=bool)
+        samples = samples[np.isclose(samples["p"].to_numpy(dtype=float), 0.5) & chosen]
         names = dict(zip(zip(fits["dataset"], fits["alias"]), fits["display_name"]))
         samples["model"] = [names[(d, a)] for d, a in zip(samples["dataset"], samples["alias"])]
         point = fits.set_index("display_name")["p50_min"].astype(float)
@@ -349,8 +361,12 @@ def trend_tests(
         ``distance`` (one row per present focus model), ``broken`` (:func:`compare_broken_line`
         on the long-run frontier, with bootstrap CIs), ``month`` (date each fit reaches
         ``target_minutes``, with CI), ``missing`` (focus models absent), ``ablation_rows``,
-        ``frontier`` (the long-run frontier models), ``n_total_replicates`` (rows of ``wide``)
-        and ``dropped`` (:func:`dropped_replicates` of the frontier models).
+        ``frontier`` (the long-run frontier models), ``n_total_replicates`` (rows of ``wide``),
+        ``dropped`` (:func:`dropped_replicates` of the frontier models), ``excl_line`` (the
+        long-run line without the focus models that :func:`trend_distance` measures against:
+        ``a``, ``b`` in ln minutes and per day since 1970-01-01, ``models``; None when no focus
+        model is present or fewer than two frontier models remain) and ``dates`` (release
+        date per model of ``point``).
     """
     dates = _date_series(point, release_dates)
     present = [m for m in focus_models if m in point.index]
@@ -368,6 +384,12 @@ def trend_tests(
     distance = pd.DataFrame(dist_rows, columns=["model", "ratio", "ci_low", "ci_high",
                                                 "log2_distance", "p_value", "n_replicates",
                                                 "predicted_min"])
+    # that line itself (drawn in the figure): intercept and slope per day
+    excl_line = None
+    if present and len(base) >= 2:
+        ea, eb, _ = _ols_batch(_days(dates[base]),
+                               np.log(point[base].to_numpy(dtype=float))[None, :])
+        excl_line = {"a": float(ea[0]), "b": float(eb[0]), "models": list(base)}
 
     # broken line vs single line on the long-run frontier (focus models included)
     models = frontier_models(point, dates, start=start)
@@ -451,7 +473,8 @@ def trend_tests(
     return {"doubling": doubling, "distance": distance, "broken": broken, "month": month,
             "missing": missing, "present": present, "ablation_rows": ablation,
             "frontier": models, "n_total_replicates": int(len(wide)),
-            "dropped": dropped_replicates(wide, models)}
+            "dropped": dropped_replicates(wide, models), "excl_line": excl_line,
+            "dates": dates}
 
 
 # ----------------------------------------------------------------------------- presentation
@@ -499,8 +522,7 @@ def run_level_doubling(
     runs: pd.DataFrame,
     release_dates: pd.Series,
     windows: Sequence,
-    n_bootstrap: int,
-    rng: np.random.Generator,
+    samples: pd.DataFrame,
     weighting: str = "invsqrt_task_weight",
     regularization: float = 0.1,
     confidence_level: float = 0.95,
@@ -510,7 +532,13 @@ def run_level_doubling(
 
     The same computation as the fit chapter (:func:`horizonlib.headline.trend_tables` on our
     fits with their paired bootstrap), restricted to one dataset: the last dataset holding
-    ``focus`` (or the last dataset when ``focus`` is absent or None).
+    ``focus`` (or the last dataset when ``focus`` is absent or None). Pass the fit chapter's
+    bootstrap ``samples`` (same seed, same runs) and the numbers are the fit chapter's.
+
+    Parameters
+    ----------
+    samples : pandas.DataFrame
+        :func:`horizonlib.bootstrap.bootstrap_horizons` of ``runs`` (must include p = 0.5).
 
     Returns
     -------
@@ -518,9 +546,8 @@ def run_level_doubling(
         Rows of the ``trend`` table (``source = "fitted"``, selection ``frontier``) with a
         ``dataset`` column; empty when no dataset has two dated frontier models.
     """
-    samples = bootstrap_horizons(runs, n_bootstrap, rng, weighting, regularization, (50,))
-    horizons = horizon_table(runs, weighting, regularization, (50,), n_bootstrap, rng,
-                             confidence_level, samples=samples)
+    horizons = horizon_table(runs, weighting, regularization, (50,),
+                             confidence_level=confidence_level, samples=samples)
     tab = trend_tables(horizons, samples, release_dates, None, None, windows, ("frontier",),
                        confidence_level)
     datasets = list(pd.unique(runs["dataset"]))
@@ -565,9 +592,275 @@ def bic_words(delta_bic: float) -> str:
     return "is very strong evidence for a break (above 10)"
 
 
+def _usable_days(row) -> bool:
+    """A doubling-time row with a finite, positive estimate."""
+    return (row is not None and np.isfinite(float(row["doubling_days"]))
+            and float(row["doubling_days"]) > 0)
+
+
+def _n_models(row) -> int:
+    return 0 if row is None else len([m for m in str(row["models"]).split(";") if m])
+
+
+def doubling_sentences(doubling: pd.DataFrame, windows: Sequence, focus_present: Sequence[str],
+                       confidence_level: float = 0.95) -> str:
+    """The doubling-time paragraph: every window, with and without the models of interest.
+
+    Each clause is built from the row it quotes, so a fit that cannot be made (fewer than two
+    frontier models in a window, a slope that is not positive) is said in words, never as a
+    placeholder in the middle of a sentence.
+
+    Parameters
+    ----------
+    doubling : pandas.DataFrame
+        ``doubling`` of :func:`trend_tests` (days).
+    windows : sequence
+        Window starts; the first two are described.
+    focus_present : sequence of str
+        Models of interest present among the horizons (the "without them" fits drop them).
+
+    Returns
+    -------
+    str
+        Two or more sentences, e.g. "On the frontier models released since 2019 (...), the 50%
+        horizon doubles every 207 days (95% CI 168 to 238); without o3 and o4-mini, every ...".
+    """
+    level = f"{100 * confidence_level:.0f}% CI"
+    d = doubling.set_index(["window_start", "selection"])
+
+    def row(w, sel):
+        return d.loc[(w, sel)] if (w, sel) in d.index else None
+
+    who = english_list(list(focus_present))
+    ws = [str(w)[:10] for w in list(windows)[:2]]
+    sentences = []
+    for i, w in enumerate(ws):
+        with_, without = row(w, "frontier"), row(w, "frontier_excl_focus")
+        head = (f"On the frontier models released since {w[:4]} (those that set a new best "
+                "horizon when released), the 50% horizon doubles every" if i == 0
+                else f"Since {w[:4]} the doubling time is")
+        if not _usable_days(with_):
+            n = _n_models(with_)
+            sentences.append(
+                f"Since {w[:4]}, {plural(n, 'frontier model')} "
+                f"{'has' if n == 1 else 'have'} a usable horizon, too few for a doubling time"
+                if n < 2 else
+                f"Since {w[:4]} the line through the {n} frontier models does not rise, so it "
+                "has no doubling time")
+            sentences[-1] += "."
+            continue
+        text = f"{head} {_days_phrase(with_, level)}"
+        if not focus_present:
+            text += " (none of the models of interest is among these horizons)."
+        elif _usable_days(without):
+            text += (f"; without {who}, every {_days_phrase(without, level)}." if i == 0 else
+                     f" with {who} and {_days_phrase(without, level)} without.")
+        else:
+            n = _n_models(without)
+            text += ("" if i == 0 else f" with {who}")
+            text += (f"; without {who} only {plural(n, 'frontier model')} "
+                     f"{'remains' if n == 1 else 'remain'}, too few for a line." if n < 2 else
+                     f"; without {who} the line through the remaining {n} frontier models does "
+                     "not rise.")
+        sentences.append(text)
+    return " ".join(sentences)
+
+
+def which_horizons(source: str, point_dates: pd.Series, published: str | None = None,
+                   run_datasets: Sequence[str] = ()) -> str:
+    """Which horizons the trend tests rest on, said from the configuration.
+
+    Parameters
+    ----------
+    source : str
+        ``"published"`` or ``"fitted"`` (:func:`trend_inputs`).
+    point_dates : pandas.Series
+        Release date per model used (index: model names).
+    published : str, optional
+        Name of the published-fits dataset (when ``source == "published"``).
+    run_datasets : sequence of str
+        The configured run files.
+
+    Returns
+    -------
+    str
+        One or two sentences, e.g. "METR's published fits (published-fits-2025-06) provide
+        that: 19 models released from GPT-2 (2019) to o4-mini (2025), with METR's paired
+        bootstrap samples, so this chapter uses them."
+    """
+    dates = pd.to_datetime(point_dates).dropna().sort_values()
+    n = len(dates)
+    span = ""
+    if n:
+        first, last = dates.index[0], dates.index[-1]
+        span = (f": {plural(n, 'model')} released from {first} ({dates.iloc[0].year}) to "
+                f"{last} ({dates.iloc[-1].year})" if n > 1 else f": one model, {first}")
+    labels = english_list([dataset_label(x) for x in run_datasets])
+    files = "file" if len(run_datasets) == 1 else "files"
+    if source == "published":
+        return (f"METR's published fits ({published or 'configured'}) provide that{span}, with "
+                "METR's paired bootstrap samples, so this chapter uses them.")
+    pooled = (" and pools them, each model measured once (in the last file that holds it)"
+              if len(run_datasets) > 1 else "")
+    return (f"No published fits are configured, so this chapter fits the configured run {files} "
+            f"({labels}) itself{pooled}{span}, with paired bootstrap replicates.")
+
+
+def fit_relation(source: str, run_level: pd.DataFrame | None, windows: Sequence,
+                 n_frontier: int, run_datasets: Sequence[str] = (),
+                 confidence_level: float = 0.95) -> str:
+    """How the fit chapter's doubling time relates to this chapter's (a verb phrase and a
+    sentence following "The fit chapter (...)").
+
+    Parameters
+    ----------
+    run_level : pandas.DataFrame or None
+        :func:`run_level_doubling` output (computed from the fit chapter's replicates).
+    n_frontier : int
+        Frontier models of this chapter's long-run line.
+    """
+    level = f"{100 * confidence_level:.0f}% CI"
+    w0 = str(list(windows)[0])[:10]
+    r = None
+    if run_level is not None and len(run_level):
+        sel = run_level[(run_level["window_start"] == w0) & (run_level["selection"] == "frontier")]
+        r = sel.iloc[0] if len(sel) else None
+    if r is None or not _usable_days(r):
+        value = (f"No run file has enough dated frontier models for a run-level doubling time "
+                 f"since {w0[:4]}.")
+    else:
+        value = (f"Fitted to run-level data as there ({dataset_label(r['dataset'])}, "
+                 f"{plural(_n_models(r), 'frontier model')}), the doubling time since {w0[:4]} "
+                 f"is {_days_phrase(r, level)}.")
+    if source == "published":
+        return ("fits the configured run files instead, each on its own, so its doubling time "
+                f"rests on other models (this chapter's long-run line has {n_frontier} frontier "
+                "models) and is a different estimate, not a check of this one. " + value)
+    if len(run_datasets) > 1:
+        return ("keeps each run file apart, while this chapter pools them, so the doubling times "
+                "differ. " + value)
+    return ("fits the same run file with the same bootstrap replicates, so its frontier doubling "
+            "time is the one in the table below; this chapter adds the fits without the models "
+            "of interest, the distance from the line and a line with a break.")
+
+
+def distance_sentence(distance: pd.DataFrame, model: str, n_line_models: int,
+                      confidence_level: float = 0.95) -> str:
+    """How far ``model`` lies from the long-run line fitted without the models of interest.
+
+    Returns
+    -------
+    str
+        "Fitted to the long-run frontier without the models of interest (10 models), the line
+        predicts a shorter horizon than o3 has: its horizon is 2.38 (95% CI 1.32 to 4.57) times
+        the trend value. It falls at or below the line in 0.1% of the 970 usable replicates (a
+        one-sided bootstrap p-value)."; a plain statement when the model has no horizon here.
+    """
+    level = f"{100 * confidence_level:.0f}% CI"
+    dist = distance.set_index("model")
+    if model not in dist.index:
+        return (f"{model} has no horizon among those used here, so its distance from the trend "
+                "cannot be measured.")
+    r = dist.loc[model]
+    word = "shorter" if r["ratio"] >= 1 else "longer"
+    ratio = phrase(r["ratio"], r["ci_low"], r["ci_high"], digits=2, level=level)
+    return (f"Fitted to the long-run frontier without the models of interest "
+            f"({plural(n_line_models, 'model')}), the line predicts a {word} horizon than {model} "
+            f"has: its horizon is {ratio} times the trend value. It falls at or below the line in "
+            f"{100 * r['p_value']:.1f}% of the {int(r['n_replicates']):,} usable replicates (a "
+            "one-sided bootstrap p-value).")
+
+
+def break_sentences(broken: dict, confidence_level: float = 0.95) -> str:
+    """The broken-line paragraph: BIC comparison, the break's date and its precision, the
+    doubling times before and after it."""
+    level = f"{100 * confidence_level:.0f}% CI"
+    dbic = broken["delta_bic"]
+    text = (f"A continuous line with one break, its date searched on a grid, against a single "
+            f"line, on the {int(broken['n'])} long-run frontier models: the BIC difference (single "
+            "minus broken; positive favours the break) ")
+    if not np.isfinite(dbic):
+        return text + "cannot be computed."
+    text += f"is {dbic:.1f}".replace("-", "−") + f", which {bic_words(dbic)}. "
+    lo, hi = broken["tau_ci"]
+    span = ((pd.Timestamp(hi) - pd.Timestamp(lo)).days if "n/a" not in (lo, hi) else np.nan)
+    text += f"The best break falls in {month_text(broken['tau_date'])}"
+    if np.isfinite(span):
+        precision = ("poorly determined" if span > 365 else
+                     f"determined to within about {max(1, round(span / 30.44))} months")
+        text += (f"; its {level} runs from {month_text(lo)} to {month_text(hi)}, so its date is "
+                 f"{precision}.")
+    else:
+        text += "."
+    before, after = broken["doubling_before_days"], broken["doubling_after_days"]
+    seg = []
+    for name, v in (("before it", before), ("after it", after)):
+        seg.append(f"{v:,.0f} days {name}" if np.isfinite(v) and v > 0 else
+                   f"no doubling {name} (the segment does not rise)")
+    text += f" The doubling time is {seg[0]} and {seg[1]} (intervals in the table above)."
+    text += (f" The break is preferred by BIC in {100 * broken['share_break_preferred']:.0f}% of "
+             "the bootstrap replicates.")
+    if dbic < 6:
+        text += (" With this few points, a faster recent trend and a single line with scatter "
+                 "are hard to tell apart.")
+    return text
+
+
+def month_sentence(month: pd.DataFrame, window: str, confidence_level: float = 0.95,
+                   target_text: str = "a 167-hour horizon (10,020 min)") -> str:
+    """When the single line and the broken line since ``window`` reach the target horizon."""
+    level = f"{100 * confidence_level:.0f}% CI"
+    w0 = str(window)[:10]
+    m = month.set_index(["fit", "window_start"]) if len(month) else None
+    parts = []
+    for name, fit in (("the single line", "frontier"), ("the broken line", "broken_line")):
+        r = m.loc[(fit, w0)] if m is not None and (fit, w0) in m.index else None
+        if r is None or not np.isfinite(r["year"]):
+            parts.append(f"{name} never reaches it (it does not rise)")
+        elif np.isfinite(r["ci_low_year"]) and np.isfinite(r["ci_high_year"]):
+            parts.append(f"{name} reaches it in {month_text(r['year'])} ({level} "
+                         f"{month_text(r['ci_low_year'])} to {month_text(r['ci_high_year'])})")
+        else:
+            parts.append(f"{name} reaches it in {month_text(r['year'])}")
+    return (f"Extrapolated from the fits since {w0[:4]} to {target_text}, {parts[0]}; "
+            f"{parts[1]}.")
+
+
+def focus_in_fit(focus_models: Sequence[str], present: Sequence[str],
+                 frontier: Sequence[str]) -> str:
+    """Which models of interest the lines are fitted to (a sentence for the figure caption)."""
+    frontier = set(frontier)
+    inside = [m for m in focus_models if m in frontier]
+    outside = [m for m in present if m not in frontier]
+    absent = [m for m in focus_models if m not in set(present)]
+    parts = []
+    if inside:
+        one = len(inside) == 1
+        verb = "is a frontier model" if one else "are frontier models"
+        parts.append(f"{english_list(inside)} {verb}, so the solid and dash-dotted lines are "
+                     f"fitted to {'it' if one else 'them'} too")
+    if outside:
+        parts.append(f"{english_list(outside)} did not set a new best horizon when released, so "
+                     "no line is fitted to " + ("it" if len(outside) == 1 else "them"))
+    if absent:
+        parts.append(f"{english_list(absent)} {'has' if len(absent) == 1 else 'have'} no horizon "
+                     "here")
+    return ("; ".join(parts) + ".") if parts else "No models of interest are configured."
+
+
+def excl_line_caption(res: dict) -> str:
+    """Caption words for the long-run line without the models of interest."""
+    if res.get("excl_line") is None:
+        return ("No line without the models of interest is drawn: none of them has a horizon "
+                "here, or too few frontier models remain without them.")
+    return ("Dashed green: the long-run line fitted without the models of interest, against which "
+            "their distance from the trend is measured.")
+
+
 def trend_glue(res: dict, windows: Sequence, focus_models: Sequence[str], source: str,
                run_level: pd.DataFrame | None = None,
-               confidence_level: float = 0.95) -> dict[str, str]:
+               confidence_level: float = 0.95, published: str | None = None,
+               run_datasets: Sequence[str] = ()) -> dict[str, str]:
     """Every value the trend chapter's prose shows, as text with units.
 
     Parameters
@@ -582,11 +875,18 @@ def trend_glue(res: dict, windows: Sequence, focus_models: Sequence[str], source
         ``"published"`` or ``"fitted"`` (:func:`trend_inputs`).
     run_level : pandas.DataFrame, optional
         :func:`run_level_doubling` output (the run-level doubling time shown beside).
+    published : str, optional
+        Name of the configured published-fits dataset.
+    run_datasets : sequence of str
+        The configured run files.
 
     Returns
     -------
     dict of str to str
-        Doubling times as "207 days (95% CI 168 to 238)", dates as "July 2029", shares in %.
+        The same keys whatever the data: doubling times as "207 days (95% CI 168 to 238)",
+        dates as "July 2029", shares in %, and whole sentences (``tr_which``,
+        ``tr_fit_relation``, ``tr_doubling_text``, ``tr_distance_text``, ``tr_break_text``,
+        ``tr_month_text``, ``tr_focus_in_fit``, ``tr_excl_line``) built from the numbers.
     """
     level = f"{100 * confidence_level:.0f}% CI"
     w0, w1 = (str(w)[:10] for w in list(windows)[:2])
@@ -603,23 +903,19 @@ def trend_glue(res: dict, windows: Sequence, focus_models: Sequence[str], source
                           "pre": (w0, "broken_before"), "post": (w0, "broken_after")}.items():
         out[f"tr_{tag}"] = _days_phrase(row(w, sel), level)
     if source == "published":
-        out["tr_source"] = ("METR's published fits of June 2025 (its 50% horizons of 2019–2025 "
-                            "models on one task suite) and METR's published paired bootstrap "
-                            "samples")
+        out["tr_source"] = (f"METR's published fits ({published or 'configured'}) and METR's "
+                            "published paired bootstrap samples")
     else:
         out["tr_source"] = ("horizons fitted to the configured run files, with their paired "
                             "bootstrap (no published fits are configured)")
-    fitted = (run_level[(run_level["window_start"] == w0) & (run_level["selection"] == "frontier")]
-              if run_level is not None and len(run_level) else None)
-    if fitted is not None and len(fitted):
-        r = fitted.iloc[0]
-        n = len([m for m in str(r["models"]).split(";") if m])
-        out["tr_run_level"] = (
-            f"Fitted to run-level data ({dataset_label(r['dataset'])}, {n} frontier models) as "
-            f"in the fit chapter, the doubling time since {w0[:4]} is "
-            f"{_days_phrase(r, level)}.")
-    else:
-        out["tr_run_level"] = f"A run-level doubling time since {w0[:4]} is {NOT_AVAILABLE}."
+    dates = res.get("dates")
+    if dates is None:
+        dates = pd.Series(dtype="datetime64[ns]")
+    out["tr_which"] = which_horizons(source, dates, published, run_datasets)
+    out["tr_fit_relation"] = fit_relation(source, run_level, windows, len(res["frontier"]),
+                                          run_datasets, confidence_level)
+    out["tr_doubling_text"] = doubling_sentences(res["doubling"], windows, res["present"],
+                                                 confidence_level)
     top = focus_models[0] if len(focus_models) else NOT_AVAILABLE
     dist = res["distance"].set_index("model")
     out["tr_focus"] = top
@@ -631,6 +927,9 @@ def trend_glue(res: dict, windows: Sequence, focus_models: Sequence[str], source
                           "replicates")
     else:
         out["tr_ratio"] = out["tr_pval"] = NOT_AVAILABLE
+    excl = res.get("excl_line")
+    out["tr_distance_text"] = distance_sentence(
+        res["distance"], top, len(excl["models"]) if excl else 0, confidence_level)
     dropped = res.get("dropped", pd.Series(dtype=int))
     usable = int(res["broken"].get("n_replicates", n_total))
     if np.isfinite(n_total) and usable < n_total:
@@ -650,18 +949,9 @@ def trend_glue(res: dict, windows: Sequence, focus_models: Sequence[str], source
     out["tr_tau_ci"] = f"{level} {month_text(b['tau_ci'][0])} to {month_text(b['tau_ci'][1])}"
     out["tr_break_share"] = f"{100 * b['share_break_preferred']:.0f}%"
     out["tr_n_frontier"] = f"{int(b['n'])}"
-    frontier = set(res["frontier"])
-    inside = [m for m in focus_models if m in frontier]
-    outside = [m for m in res["present"] if m not in frontier]
-    parts = []
-    if inside:
-        parts.append(f"{english_list(inside)} {'is' if len(inside) == 1 else 'are'} among the "
-                     "frontier models the solid and dash-dotted lines are fitted to")
-    if outside:
-        parts.append(f"{english_list(outside)} {'is' if len(outside) == 1 else 'are'} not "
-                     "(not a new best horizon at release)")
-    out["tr_focus_in_fit"] = "; ".join(parts) if parts else (
-        "none of them is in the configured data")
+    out["tr_break_text"] = break_sentences(b, confidence_level)
+    out["tr_focus_in_fit"] = focus_in_fit(focus_models, res["present"], res["frontier"])
+    out["tr_excl_line"] = excl_line_caption(res)
     m = res["month"].set_index(["fit", "window_start"]) if len(res["month"]) else None
     for tag, fit in (("a", "frontier"), ("br", "broken_line")):
         if m is not None and (fit, w0) in m.index:
@@ -671,6 +961,7 @@ def trend_glue(res: dict, windows: Sequence, focus_models: Sequence[str], source
                                       f"{month_text(r['ci_high_year'])})")
         else:
             out[f"tr_month_{tag}"] = NOT_AVAILABLE
+    out["tr_month_text"] = month_sentence(res["month"], w0, confidence_level)
     return out
 
 
@@ -681,7 +972,10 @@ def doubling_display(doubling: pd.DataFrame, confidence_level: float = 0.95) -> 
         "since": [str(w)[:4] for w in doubling["window_start"]],
         "fit": doubling["selection"].map(lambda s: SELECTION_LABELS.get(s, s)),
         "models": [len([m for m in str(v).split(";") if m]) for v in doubling["models"]],
-        f"doubling time ({level})": [_days_phrase(r, level) for _, r in doubling.iterrows()],
+        f"doubling time ({level})": [
+            _days_phrase(r, level) if _usable_days(r) else
+            ("too few models for a line" if _n_models(r) < 2 else "no rising line")
+            for _, r in doubling.iterrows()],
     })
 
 

@@ -366,8 +366,13 @@ def test_prediction_table_and_calibration_numbers_known_answer():
     shown = B.prediction_display(table)
     assert "display_name" not in shown.columns and shown["observed success"].iloc[0].endswith("%")
     from horizonlib.answers import NOT_AVAILABLE
-    assert set(B.calibration_numbers(B.prediction_table(pred.iloc[0:0]), ["a"]).values()) == {
-        NOT_AVAILABLE}
+    empty = B.calibration_numbers(B.prediction_table(pred.iloc[0:0]), ["a"])
+    assert empty.keys() == nums.keys()
+    assert empty.pop("overpredicted_text").startswith("No model has RE-Bench runs")
+    assert set(empty.values()) == {NOT_AVAILABLE}
+    assert nums["overpredicted_text"] == (
+        "For 2 of the 3 models with RE-Bench runs the observed success rate is below the "
+        "all-task curve's prediction (for all 3 models, below the out-of-sample prediction)")
 
 
 def test_missing_models_note_names_each_model_once():
@@ -395,8 +400,39 @@ def test_chapter_numbers_have_the_same_keys_in_every_edition():
     assert "95% CI" in present["focus_p50_all"]
     assert absent["focus_p50_all"] == NOT_AVAILABLE and absent["focus_rank"] == NOT_AVAILABLE
     assert absent["calib_examples"] == NOT_AVAILABLE
+    assert present["movers_text"].startswith("The single most influential task is an RE-Bench "
+                                             "task for ")
+    assert "0 of" not in present["movers_text"] and "(s)" not in present["movers_text"]
+    assert present["kernel_models_text"] == "the 6 models that ran it"
 
 
 def test_styled_table_has_no_index_column():
     html = B.styled(pd.DataFrame({"model": ["a"], "x": ["1 min"]})).to_html()
     assert "padding" in html and ">0<" not in html
+
+
+def test_count_words_for_any_count():
+    assert B.count_of(0, 18, "model") == "none of the 18 models"
+    assert B.count_of(1, 18, "model") == "1 of the 18 models"
+    assert B.count_of(6, 6, "model") == "all 6 models"
+    assert B.count_of(2, 2, "model") == "both models"
+    assert B.count_of(1, 1, "model") == "the one model"
+    assert B.count_of(0, 1, "model") == "no model"
+    assert B.count_of(0, 0, "model") == "no models"
+    assert B.count_of(3, 11, "single change") == "3 of the 11 single changes"
+    assert B.count_of(2, 5, "model with RE-Bench runs",
+                      "models with RE-Bench runs") == "2 of the 5 models with RE-Bench runs"
+    assert B.verb_for(0, 11, "moves", "move") == "moves"
+    assert B.verb_for(1, 11, "moves", "move") == "moves"
+    assert B.verb_for(3, 11, "moves", "move") == "move"
+    assert B.verb_for(6, 6, "is", "are") == "are"
+    assert B.verb_for(1, 1, "is", "are") == "is"
+    assert B.verb_for(0, 0, "is", "are") == "are"
+
+
+def test_ratio_text_is_readable():
+    assert B.ratio_text(1.0712) == "×1.07"
+    assert B.ratio_text(2e-7) == "× < 0.01"
+    assert B.ratio_text(5e3) == "× > 100"
+    assert B.ratio_text(np.nan) == "no finite horizon without it"
+    assert B.ratio_text(0.0) == "no finite horizon without it"

@@ -58,6 +58,10 @@ def test_strip_plot_shows_only_requested_models(tables):
     assert_labelled(fig)
     labels = fig.axes[0].get_legend_handles_labels()[1]
     assert labels == ["Sim-Fir", "Sim-Elm"]
+    # the legend sits above the panels, not inside an axis over the runs and interval bars
+    assert fig.axes[0].get_legend() is None and len(fig.legends) == 1
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["Sim-Fir", "Sim-Elm",
+                                                                  "mean with 95% CI"]
 
 
 def test_subset_fits_are_on_a_log_minute_axis(tables):
@@ -92,3 +96,12 @@ def test_influence_axis_follows_each_panel(tables):
         assert hi <= FB.RATIO_LIMIT * 1.02 and lo * hi == pytest.approx(1.0)
     assert FB.ratio_ticks(np.log2(1.1)) == [0.95, 1.0, 1.05, 1.1]
     assert 1.0 in FB.ratio_ticks(1.0) and len(FB.ratio_ticks(1.0)) <= 8
+
+
+def test_influence_margin_labels_have_no_scientific_notation(tables):
+    movers = B.top_movers(tables["loo"], 1).copy()
+    movers.loc[movers.index[0], "ratio_to_full"] = 2e-7
+    fig = FB.plot_influence(tables["loo"], movers)
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert any(t.endswith("(× < 0.01)") for t in texts)
+    assert not any("e-0" in t for t in texts)

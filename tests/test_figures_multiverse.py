@@ -39,7 +39,14 @@ def test_specification_curves(table):
     assert len(fig.axes) == 4
     assert fig.axes[0].get_yscale() == "log"
     # choice rows: 3 weightings + 3 penalties + 4 success rules + 4 subsets + 2 links
-    assert len(fig.axes[2].get_yticks()) == 16
+    assert len(fig.axes[1].get_yticks()) == 16
+    # models are stacked, not side by side: the figure keeps a text column's width, so shown
+    # at about 800 px its choice labels stay at least 9 pt, and every model's rows are named
+    assert fig.get_figwidth() <= 7.5
+    for ax in (fig.axes[1], fig.axes[3]):
+        labels = ax.get_yticklabels()
+        assert all(lab.get_text() for lab in labels)
+        assert min(lab.get_fontsize() for lab in labels) >= 10
     with pytest.raises(ValueError):
         fm.plot_specification_curves({})
 

@@ -86,3 +86,20 @@ def test_trend_figure_legend_and_errorbars():
     assert "(min" in ax.get_ylabel()
     names = [t.get_text() for t in ax.texts]
     assert "F" in names and "G" in names
+
+
+def test_trend_figure_draws_the_line_without_the_models_of_interest():
+    point = pd.Series({"M1": 1.0, "M2": 4.0, "M3": 16.0, "F": 60.0})
+    dates = pd.to_datetime(pd.Series({"M1": "2020-01-01", "M2": "2021-01-01",
+                                      "M3": "2022-01-01", "F": "2023-01-01"}))
+    broken = {"single_a": -20.0, "single_b": 0.001, "broken_a": -20.0, "broken_b": 0.001,
+              "broken_c": 0.0, "tau": 19000.0, "tau_date": "2022-01-07"}
+    dist = pd.DataFrame({"model": ["F"]})
+    fig = fq.plot_trend_tests(point, dates, broken, dist, ["M1", "M2", "M3", "F"], 10020,
+                              excl_line={"a": -21.0, "b": 0.0011, "models": ["M1", "M2", "M3"]})
+    lines = {ln.get_label(): ln for ln in fig.axes[0].get_lines()}
+    excl = lines["single line without the models of interest"]
+    assert excl.get_linestyle() == "--"
+    # the work-month line is dotted, so the two cannot be confused
+    month = [ln for ln in fig.axes[0].get_lines() if np.allclose(ln.get_ydata(), 10020)]
+    assert month and month[0].get_linestyle() == ":"

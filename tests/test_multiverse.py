@@ -447,3 +447,50 @@ def test_chapter_numbers_same_keys_with_and_without_the_focus_model():
     tn = mv.trend_chapter_numbers(pos, shares, mv.choose_focus_models(table, ["C"]).iloc[0:0],
                                   "2019-01-01")
     assert tn["trend_headline"] == NOT_AVAILABLE
+
+
+def test_largest_single_change_is_one_at_a_time_from_metr():
+    """The quoted largest change is a one-choice change from METR's specification, read off the
+    same fits as the table of single changes (a planted value decides which)."""
+    runs = planted_runs(0)
+    grid = mv.specification_grid()
+    table = mv.fit_multiverse(runs, grid)
+    oat = mv.one_at_a_time(grid)
+    rows = table[(table["model"] == "C")].merge(oat[["spec", "changed"]], on="spec")
+    metr = float(rows.loc[rows["changed"] == "none", "p50_min"].iloc[0])
+    # plant: the probit spec (one change) moves C's horizon by a factor of 5
+    probit = rows.loc[rows["changed"] == "link", "spec"].iloc[0]
+    planted = table.copy()
+    planted.loc[(planted["spec"] == probit) & (planted["model"] == "C"), "p50_min"] = 1000 * metr
+    got = mv.largest_single_change(planted, grid, "toy", "C")
+    assert got["dimension"] == "link" and got["level"] == "probit"
+    assert got["ratio"] == pytest.approx(1000.0) and got["metr_min"] == pytest.approx(metr)
+    # a change of two choices at once (not one at a time) is never the answer
+    two = table[(table["model"] == "C") & ~table["spec"].isin(oat["spec"])]["spec"].iloc[0]
+    planted.loc[(planted["spec"] == two) & (planted["model"] == "C"), "p50_min"] = 1e5 * metr
+    assert mv.largest_single_change(planted, grid, "toy", "C")["ratio"] == pytest.approx(1000.0)
+    assert mv.largest_single_change(planted, grid, "toy", "absent") is None
+    text = mv.chapter_numbers(planted, grid, mv.model_eligibility(planted, runs),
+                              mv.add_labels(mv.headline_position(planted), planted),
+                              mv.variance_shares(planted), mv.dimension_effects(planted),
+                              mv.choose_focus_models(planted, ["C"]), [], False)
+    assert text["focus_top_effect"].startswith("switching the link function to probit: ")
+    assert text["focus_top_effect"].endswith("(×1000.00)")
+
+
+def test_noise_numbers_agree_in_number():
+    specs = pd.DataFrame({"spec": [0, 1, 2], "changed": ["none", "link", "subset"]})
+    picks = pd.DataFrame({"dataset": ["d"], "model": ["m"], "label": ["m (d)"]})
+
+    def boot(values):
+        return pd.DataFrame({"spec": [0, 1, 2], "dataset": "d", "model": "m", "p": 0.5,
+                             "horizon_min": values, "ci_low_min": [5.0] * 3,
+                             "ci_high_min": [20.0] * 3})
+
+    assert mv.noise_numbers(boot([10.0, 30.0, 12.0]), specs, picks, 100)["outside_text"] == (
+        "1 of the 2 single changes moves the horizon outside the 95% interval of METR's choices")
+    assert mv.noise_numbers(boot([10.0, 30.0, 40.0]), specs, picks, 100)["outside_text"] == (
+        "both single changes move the horizon outside the 95% interval of METR's choices")
+    assert mv.noise_numbers(boot([10.0, 11.0, 12.0]), specs, picks, 100)["outside_text"] == (
+        "none of the 2 single changes moves the horizon outside the 95% interval of METR's "
+        "choices")

@@ -139,3 +139,47 @@ def test_level_decomposition_picks_first_run_pair():
     g = noise.noise_glue(table, widths, pair, ["A"], ["B"], [])
     shares = [float(g[f"nz_w_ratio_{lev}"].rstrip("%")) for lev in noise.LEVELS]
     assert sum(shares) == pytest.approx(100, abs=2)
+
+
+def test_pair_sentences_drop_missing_clauses():
+    t = _table()
+    s = noise.pair_sentences(t, "A", "B", 1000)
+    assert s.startswith("For A against B, the ratio of 50% horizons is 2.00 (95% CI 1.10 to "
+                        "3.90) from run data (Time Horizon 1.1); A's horizon is longer in "
+                        "99.5% of 1,000 paired replicates.")
+    assert "METR's published bootstrap gives 2.10 (95% CI 1.20 to 3.80) for the same pair." in s
+    assert noise.NOT_AVAILABLE not in s
+    # published samples configured but without this pair: said so, grammatically
+    no_pub = t[t["source"] != "published"]
+    s2 = noise.pair_sentences(no_pub, "A", "B", 1000, published_configured=True)
+    assert "METR's published samples do not include this pair." in s2
+    # not configured at all: no clause
+    s3 = noise.pair_sentences(no_pub, "A", "B", 1000, published_configured=False)
+    assert "published" not in s3 and noise.NOT_AVAILABLE not in s3
+    # a pair known only from published samples: no RE-Bench clause with a placeholder
+    s4 = noise.pair_sentences(t, "C", "A", 1000)
+    assert "from METR's published bootstrap" in s4 and "share no RE-Bench runs" in s4
+    s5 = noise.pair_sentences(t, "A", "Z", 1000)
+    assert s5.startswith("A and Z share no run data")
+
+
+def test_separation_sentences_follow_the_numbers():
+    t = _table()
+    s = noise.separation_sentences(t, [("A", "B")])
+    assert s.startswith("For A against B the interval of the RE-Bench difference spans zero "
+                        "(−0.200 to 0.300); that of the horizon ratio, from every task, lies "
+                        "above 1 (1.10 to 3.90).")
+    assert s.endswith("cannot separate the two models, which the horizon ratio does separate.")
+    t2 = t.copy()
+    t2.loc[1, ["ci_low", "ci_high"]] = [0.04, 0.74]  # RE-Bench interval above zero
+    s2 = noise.separation_sentences(t2, [("A", "B")])
+    assert "difference lies above zero (0.040 to 0.740)" in s2
+    assert s2.endswith("Here even the handful of RE-Bench tasks separates the two models.")
+    assert noise.separation_sentences(t.iloc[3:], [("C", "A")]).startswith("No pair has RE-Bench")
+
+
+def test_figure_sources_caption():
+    assert "purple squares" in noise.figure_sources(_table())
+    only_runs = noise.figure_sources(_table().iloc[:3])
+    assert only_runs == ("from common run data (blue circles); no published bootstrap samples "
+                         "are configured")
