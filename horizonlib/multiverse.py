@@ -53,7 +53,7 @@ import pandas as pd
 from scipy import sparse
 
 from horizonlib.bootstrap import _check_runs, draw_replicates
-from horizonlib.breakdowns import count_of, verb_for
+from horizonlib.text import count_of, verb_for
 from horizonlib.breakdowns import styled  # noqa: F401  (tables of the chapter)
 from horizonlib.logistic import fit_logistic_batch, horizon_at
 from horizonlib.probit import fit_probit_batch, probit_horizon_at
@@ -137,13 +137,8 @@ def specification_grid(
 def is_metr_specification(frame: pd.DataFrame) -> pd.Series:
     """Rows of a multiverse table that use METR's headline choice on every dimension."""
     mask = pd.Series(True, index=frame.index)
-    for dim, choice in METR_CHOICES.items():
-        if dim == "hack_policy":
-            mask &= frame[dim].isin([choice, NO_FLAGS])
-        elif dim == "regularization":
-            mask &= np.isclose(frame[dim].astype(float), float(choice), rtol=0, atol=1e-15)
-        else:
-            mask &= frame[dim] == choice
+    for dim in METR_CHOICES:
+        mask &= is_metr_dimension(frame, dim)
     return mask
 
 
@@ -156,7 +151,7 @@ def one_at_a_time(grid: pd.DataFrame) -> pd.DataFrame:
         Rows of ``grid`` (same columns) plus ``changed`` (the dimension changed, ``"none"`` for
         the headline), headline first.
     """
-    differs = pd.DataFrame({d: ~_is_metr_dim(grid, d) for d in DIMENSION_COLUMNS})
+    differs = pd.DataFrame({d: ~is_metr_dimension(grid, d) for d in DIMENSION_COLUMNS})
     n_diff = differs.sum(axis=1)
     out = grid[n_diff <= 1].copy()
     out["changed"] = [("none" if n == 0 else differs.columns[differs.loc[i]][0])
@@ -164,7 +159,8 @@ def one_at_a_time(grid: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["is_metr", "spec"], ascending=[False, True]).reset_index(drop=True)
 
 
-def _is_metr_dim(frame: pd.DataFrame, dim: str) -> pd.Series:
+def is_metr_dimension(frame: pd.DataFrame, dim: str) -> pd.Series:
+    """Rows of a multiverse table that use METR's choice on dimension ``dim``."""
     choice = METR_CHOICES[dim]
     if dim == "hack_policy":
         return frame[dim].isin([choice, NO_FLAGS])
@@ -797,7 +793,7 @@ def dimension_effects(table: pd.DataFrame, value: str = "p50_min",
     rows = []
     for dim in DIMENSION_COLUMNS:
         others = [d for d in DIMENSION_COLUMNS if d != dim]
-        ref_mask = _is_metr_dim(table, dim)
+        ref_mask = is_metr_dimension(table, dim)
         ref = table[ref_mask][list(by) + others + [value]].rename(columns={value: "_ref"})
         alt = table[~ref_mask]
         if alt.empty:

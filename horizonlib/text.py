@@ -69,3 +69,47 @@ def month_of(year: float) -> str:
     """A decimal year as month and year: ``2029.56`` -> ``"July 2029"``."""
     start = pd.Timestamp(year=int(np.floor(year)), month=1, day=1)
     return (start + pd.Timedelta(days=(year - np.floor(year)) * 365.25)).strftime("%B %Y")
+
+
+def count_of(k: int, n: int, noun: str, plural_form: str | None = None) -> str:
+    """``k`` of ``n`` things in words, for any count (no "model(s)", no "0 of the").
+
+    ``count_of(0, 18, "model")`` -> ``"none of the 18 models"``; ``(1, 18)`` -> ``"1 of the 18
+    models"``; ``(6, 6)`` -> ``"all 6 models"``; ``(2, 2)`` -> ``"both models"``; ``(1, 1)`` ->
+    ``"the one model"``; ``(0, 1)`` -> ``"no model"``; ``(0, 0)`` -> ``"no models"``.
+    Use :func:`verb_for` for the verb that follows.
+    """
+    k, n = int(k), int(n)
+    many = plural_form or noun + "s"
+    if n == 0:
+        return f"no {many}"
+    if k == 0:
+        return f"no {noun}" if n == 1 else f"none of the {n} {many}"
+    if k == n:
+        return f"the one {noun}" if n == 1 else (f"both {many}" if n == 2 else f"all {n} {many}")
+    return f"{k} of the {n} {many}"
+
+
+def verb_for(k: int, n: int, singular: str, plural_form: str) -> str:
+    """The verb agreeing with :func:`count_of` ``(k, n, ...)`` as subject ("none of the 11
+    changes moves", "1 of the 11 changes moves", "3 of the 11 changes move", "all 6 models
+    are", "no models are")."""
+    k, n = int(k), int(n)
+    if n == 0:
+        return plural_form
+    if k in (0, 1) and not (k == n and n > 1):
+        return singular
+    return plural_form
+
+
+def ratio_text(ratio: float, floor: float = 0.01, ceiling: float = 100.0) -> str:
+    """A horizon ratio for prose and labels: ``"×1.07"``; beyond ``floor`` or ``ceiling``
+    ``"× < 0.01"`` / ``"× > 100"`` (no scientific notation); ``"no finite horizon without it"``
+    when the refit has no finite horizon."""
+    if ratio is None or not np.isfinite(ratio) or ratio <= 0:
+        return "no finite horizon without it"
+    if ratio < floor:
+        return f"× < {floor:g}"
+    if ratio > ceiling:
+        return f"× > {ceiling:g}"
+    return f"×{ratio:.2f}"

@@ -86,7 +86,7 @@ def test_multiverse_percentile_of_metr_choice():
     got = answers.multiverse_answers(rows, "o3")
     assert got["mv_metr"] == "100.0 min" and got["mv_percentile"] == "25th"
     assert got["mv_range"] == "50.0 to 200.0 min" and got["mv_n"] == "4"
-    assert got["mv_biggest"].startswith(("HCAST only (× 2.00", "λ = 0 (× 0.50"))
+    assert got["mv_biggest"] == "HCAST only (× 2.00 against METR's choices)"
 
 
 def test_phrase_and_month():
