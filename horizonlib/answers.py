@@ -20,8 +20,8 @@ from horizonlib.multiverse import (
     DIMENSION_COLUMNS,
     is_metr_dimension,
     is_metr_specification,
-    level_label,
 )
+from horizonlib.report_multiverse import level_label
 from horizonlib.runs import display_name
 from horizonlib.text import NOT_AVAILABLE, english_list, format_number, month_of, phrase
 

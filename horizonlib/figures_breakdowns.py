@@ -14,8 +14,8 @@ from matplotlib.lines import Line2D
 import numpy as np
 import pandas as pd
 
-from horizonlib.breakdowns import ratio_text
 from horizonlib.figures import MINUTE_TICK_LABELS, MINUTE_TICKS, SOURCE_COLORS
+from horizonlib.text import ratio_text
 
 SUBSET_MARKERS = ["o", "s", "^", "D", "v", "P"]
 #: Left edge of horizon axes (minutes): 1 second.

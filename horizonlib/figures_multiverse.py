@@ -19,7 +19,8 @@ import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 
-from horizonlib.multiverse import DIMENSION_COLUMNS, DIMENSIONS, level_label
+from horizonlib.multiverse import DIMENSION_COLUMNS, DIMENSIONS
+from horizonlib.report_multiverse import level_label
 from horizonlib.units import format_duration
 
 DIMENSION_LABELS = {
