@@ -96,35 +96,13 @@ def _strip_ext(name: str) -> str:
     return name
 
 
-def restrict_toc(toc: dict[str, Any], keep: Iterable[str]) -> dict[str, Any]:
-    """A copy of ``toc`` holding only the entries whose file is in ``keep`` (the root always stays)."""
-    keep = {_strip_ext(k) for k in keep}
-
-    def prune(entries: list[Any]) -> list[Any]:
-        kept = []
-        for entry in entries or []:
-            entry = dict(entry)
-            for key in ("parts", "chapters", "sections"):
-                if key in entry:
-                    entry[key] = prune(entry[key])
-                    if not entry[key]:
-                        del entry[key]
-            if "file" in entry and _strip_ext(str(entry["file"])) not in keep:
-                # keep its surviving children by lifting them
-                kept.extend(entry.get("sections", []))
-                continue
-            if "file" not in entry and not any(k in entry for k in ("parts", "chapters", "sections")):
-                continue
-            kept.append(entry)
-        return kept
-
-    out = dict(toc)
-    for key in ("parts", "chapters"):
-        if key in out:
-            out[key] = prune(out[key])
-            if not out[key]:
-                del out[key]
-    return out
+def placeholder_page(source: Path, chapters: Iterable[str]) -> str:
+    """The page standing in for a chapter a restricted build (``chapters``) left out."""
+    title = next((line[2:].strip() for line in source.read_text(encoding="utf-8").splitlines()
+                  if line.startswith("# ")), source.stem)
+    return (f"# {title}\n\nThis chapter was not built in this run: the build was restricted to "
+            f"{', '.join(f'`{c}`' for c in chapters)} (parameter `chapters`). Run `make book` "
+            "for the whole book.\n")
 
 
 def is_notebook_source(path: Path) -> bool:
@@ -577,13 +555,15 @@ def _build(params_path, overrides, out: Path, root: Path, mirror, log, toc, invo
         raise BuildError(f"{toc_path} not found: is {root} the book's folder?")
     toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
     files = toc_files(toc)
+    skipped: list[str] = []
     if params.get("chapters"):
         wanted = [_strip_ext(c) for c in params["chapters"]]
         unknown = [c for c in wanted if c not in files]
         if unknown:
             raise BuildError(f"chapters {unknown} are not in {toc_path} (it lists {files})")
-        files = [files[0]] + [f for f in files[1:] if f in wanted]
-        toc = restrict_toc(toc, files)
+        # Chapters left out stay in the book as a one-paragraph page saying so: links to them
+        # still resolve (the build keeps -W), and nothing looks like a result it is not.
+        skipped = [f for f in files[1:] if f not in wanted]
 
     sources = []
     for f in files:
@@ -592,7 +572,8 @@ def _build(params_path, overrides, out: Path, root: Path, mirror, log, toc, invo
         if src is None:
             raise BuildError(f"{toc_path} lists '{f}' but neither {f}.md nor {f}.ipynb exists")
         sources.append(src)
-    notebooks = [s for s in sources if s.suffix == ".md" and is_notebook_source(s)]
+    notebooks = [s for s in sources if s.suffix == ".md" and is_notebook_source(s)
+                 and _strip_ext(str(s.relative_to(root))) not in skipped]
     # The root page summarizes every other chapter's results (results_dir), so a notebook root
     # is executed last although it is shown first.
     if notebooks and notebooks[0] == sources[0]:
@@ -629,8 +610,13 @@ def _build(params_path, overrides, out: Path, root: Path, mirror, log, toc, invo
         # non-notebook pages are copied as they are; notebook chapters are executed below
         for src in sources:
             rel = src.relative_to(root)
-            if src not in notebooks:
-                (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+            if src in notebooks:
+                continue
+            (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+            if _strip_ext(str(rel)) in skipped:
+                (stage / rel).with_suffix(".md").write_text(
+                    placeholder_page(src, params["chapters"]), encoding="utf-8")
+            else:
                 shutil.copy2(src, stage / rel)
         # figures or data files that sit next to chapters (not other chapters' sources)
         for folder in sorted({s.parent for s in sources} - {root}):

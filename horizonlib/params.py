@@ -195,7 +195,8 @@ SCHEMA: dict[str, Field] = {
         _optional_str, True, "optional CSV of run ids flagged as reward hacking, or null"),
     "chapters": Field(
         _optional_str_list, False,
-        "optional: only these chapters (e.g. [chapters/fit]) are executed and built", "list"),
+        "optional: only these chapters (e.g. [chapters/fit]) are executed; the others become a "
+        "page saying so", "list"),
 }
 
 #: Keys whose values are dataset names or run-file paths (what the fetch step downloads).
