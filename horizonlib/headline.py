@@ -27,6 +27,7 @@ from horizonlib.published import (
     load_benchmark_results,
     load_published_bootstrap,
     load_published_fits,
+    release_date_for,
 )
 from horizonlib.trend import (
     MIN_TREND_P50_MIN,
@@ -262,13 +263,7 @@ def fitted_points(horizons: pd.DataFrame, release_dates: pd.Series) -> pd.DataFr
 
 
 def _dates_or_nat(models: pd.Series, release_dates: pd.Series) -> pd.Series:
-    values = []
-    for model in models:
-        try:
-            values.append(release_date_of([model], release_dates).iloc[0])
-        except KeyError:
-            values.append(pd.NaT)
-    return pd.Series(pd.to_datetime(values), index=models.index)
+    return pd.to_datetime(models.map(lambda m: release_date_for(m, release_dates)))
 
 
 def trend_exclusions(horizons: pd.DataFrame, release_dates: pd.Series) -> pd.DataFrame:

@@ -58,6 +58,7 @@ from scipy import sparse
 from horizonlib.bootstrap import _check_runs, draw_replicates
 from horizonlib.logistic import fit_logistic_batch, horizon_at
 from horizonlib.probit import fit_probit_batch, probit_horizon_at
+from horizonlib.published import release_date_for
 from horizonlib.trend import days_since_epoch, release_date_of
 from horizonlib.units import format_duration
 from horizonlib.weights import run_weights
@@ -611,11 +612,7 @@ def doubling_multiverse(
 
 
 def _has_date(model, release_dates) -> bool:
-    try:
-        release_date_of([model], release_dates)
-    except KeyError:
-        return False
-    return True
+    return not pd.isna(release_date_for(model, release_dates))
 
 
 def _frontier_mask(V: np.ndarray, day: np.ndarray) -> np.ndarray:

@@ -22,6 +22,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from horizonlib.published import release_date_for
+
 TREND_TABLE_COLUMNS = [
     "window_start", "selection", "models", "doubling_days", "ci_low_days", "ci_high_days", "source",
 ]
@@ -36,24 +38,19 @@ def days_since_epoch(dates) -> np.ndarray:
 
 
 def release_date_of(models: Sequence[str], release_dates: pd.Series) -> pd.Series:
-    """Release date of each model; an alias missing from ``release_dates`` is looked up without
-    a scaffold suffix such as " (Inspect)".
+    """Release date of each model, by the data layer's rule
+    (:func:`horizonlib.published.release_date_for`: exact alias, then scaffold suffixes such as
+    " (Inspect)" ignored).
 
     Raises
     ------
     KeyError
-        When a model has no release date under either name.
+        When a model has no release date under any of those names.
     """
-    out = {}
-    for m in models:
-        if m in release_dates.index:
-            out[m] = release_dates[m]
-            continue
-        base = m.replace(" (Inspect)", "")
-        if base in release_dates.index:
-            out[m] = release_dates[base]
-            continue
-        raise KeyError(f"no release date for model {m!r}")
+    out = {m: release_date_for(m, release_dates) for m in models}
+    missing = [m for m, when in out.items() if pd.isna(when)]
+    if missing:
+        raise KeyError(f"no release date for model {missing[0]!r}")
     return pd.to_datetime(pd.Series(out, dtype=object))
 
 

@@ -137,18 +137,10 @@ def undated_models(models: Sequence[str], release_dates: pd.Series) -> list[str]
             if m != "human" and pd.isna(release_date_for(m, release_dates))]
 
 
-def _dates_of(models, release_dates) -> pd.Series:
-    return pd.Series({m: release_date_for(m, release_dates) for m in models})
-
-
 def release_dates_of(point: pd.Series, release_dates: pd.Series) -> pd.Series:
-    """Release date of every model of ``point`` (same index), tolerant of scaffold suffixes."""
-    return _date_series(point, release_dates)
-
-
-def _date_series(point: pd.Series, release_dates: pd.Series) -> pd.Series:
-    """Release dates indexed by the exact model names of ``point`` (for horizonlib.trend)."""
-    return pd.to_datetime(_dates_of(point.index, release_dates))
+    """Release date of every model of ``point`` (same index), tolerant of scaffold suffixes
+    (:func:`horizonlib.published.release_date_for`); NaT where there is none."""
+    return pd.to_datetime(pd.Series({m: release_date_for(m, release_dates) for m in point.index}))
 
 
 # ----------------------------------------------------------------------------- line fits
@@ -310,7 +302,7 @@ def trend_distance(point: pd.Series, wide: pd.DataFrame, release_dates: pd.Serie
         model at or below the line), ``n_replicates``, ``predicted_min`` (minutes).
     """
     fit_models = [m for m in fit_models if m != model]
-    dates = _date_series(point, release_dates)
+    dates = release_dates_of(point, release_dates)
     x = _days(dates[fit_models])
     x0 = _days(dates[[model]])[0]
     a, b, _ = _ols_batch(x, np.log(point[fit_models].to_numpy(dtype=float))[None, :])
@@ -367,7 +359,7 @@ def trend_tests(
         model is present or fewer than two frontier models remain) and ``dates`` (release
         date per model of ``point``).
     """
-    dates = _date_series(point, release_dates)
+    dates = release_dates_of(point, release_dates)
     present = [m for m in focus_models if m in point.index]
     missing = [m for m in focus_models if m not in point.index]
     selections = {"frontier": "frontier",
