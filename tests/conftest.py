@@ -3,7 +3,12 @@
 import os
 from pathlib import Path
 
+import matplotlib
 import pytest
+
+matplotlib.use("Agg")  # tests render off screen, whatever the machine's default backend
+
+import matplotlib.pyplot as plt  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_MIRROR = REPO_ROOT.parent / "shared" / "data" / "metr"
@@ -116,3 +121,10 @@ def forked_book(tmp_path_factory, newcomer_runs) -> Path:
                  "focus_models": [NEWCOMER, "Sim-Fir"]}
     return build_edition("synthetic", base / "_build", overrides=overrides,
                          toc=toc_with_template(base / "toc.yml"))
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    """Figures drawn by a test are closed after it (matplotlib warns past 20 open figures)."""
+    yield
+    plt.close("all")

@@ -1,22 +1,11 @@
 """Figures: every panel has labelled axes, and log-length axes are log scaled."""
 
-import matplotlib
 
-matplotlib.use("Agg")  # tests render off screen
+import numpy as np
+import pandas as pd
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-
-from horizonlib import figures, summaries  # noqa: E402
-from tests.test_summaries import small_runs  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
+from horizonlib import figures, summaries
+from tests.test_summaries import small_runs
 
 
 def assert_labelled(fig):

@@ -1,23 +1,13 @@
 """Figures of the breakdowns chapter: they draw, with labelled axes and the right scales."""
 
-import matplotlib
 
-matplotlib.use("Agg")  # tests render off screen
+import numpy as np
+import pandas as pd
+import pytest
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-
-from horizonlib import breakdowns as B  # noqa: E402
-from horizonlib import figures_breakdowns as FB  # noqa: E402
-from tests.test_breakdowns import simulated  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
+from horizonlib import breakdowns as B
+from horizonlib import figures_breakdowns as FB
+from tests.test_breakdowns import simulated
 
 
 @pytest.fixture(scope="module")

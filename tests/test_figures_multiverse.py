@@ -1,22 +1,12 @@
 """Multiverse figures: labelled axes, log scales, one marker for METR's headline."""
 
-import matplotlib
 
-matplotlib.use("Agg")  # tests render off screen
+import numpy as np
+import pytest
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from horizonlib import figures_multiverse as fm  # noqa: E402
-from horizonlib import multiverse as mv  # noqa: E402
-from tests.test_multiverse import planted_runs  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
+from horizonlib import figures_multiverse as fm
+from horizonlib import multiverse as mv
+from tests.test_multiverse import planted_runs
 
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,9 @@
 """Tests of horizonlib.figures_questions: the figures build with labelled axes."""
 
-import matplotlib
 import numpy as np
 import pandas as pd
 
 from horizonlib import figures_questions as fq
-
-matplotlib.use("Agg")
 
 
 def _curves():
