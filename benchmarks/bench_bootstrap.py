@@ -43,9 +43,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
-    from horizonlib.bootstrap import bootstrap_horizons
-    from horizonlib.horizons import fit_horizons, horizon_table
-    from horizonlib.runs import load_runs
+    from horizonlib.model.bootstrap import bootstrap_horizons
+    from horizonlib.model.horizons import fit_horizons, horizon_table
+    from horizonlib.data.runs import load_runs
 
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as cache:

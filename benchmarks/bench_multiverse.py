@@ -28,9 +28,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
-    from horizonlib import multiverse as mv
-    from horizonlib.published import load_release_dates
-    from horizonlib.runs import load_runs
+    from horizonlib.analyses import multiverse as mv
+    from horizonlib.data.published import load_release_dates
+    from horizonlib.data.runs import load_runs
 
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as cache:

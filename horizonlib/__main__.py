@@ -1,7 +1,7 @@
-"""``python -m horizonlib``: the command line (see horizonlib.cli)."""
+"""``python -m horizonlib``: the command line (see horizonlib.build.cli)."""
 
 import sys
 
-from horizonlib.cli import main
+from horizonlib.build.cli import main
 
 sys.exit(main())

@@ -35,7 +35,7 @@ def mirror_dir() -> Path:
     return path.resolve()
 
 
-# --- whole-book builds, shared by tests/test_book.py, test_rerun.py and test_browser.py -------
+# --- whole-book builds, shared by tests/build/test_book.py, test_rerun.py and test_browser.py -------
 # Each is built once per session into a temporary folder from the real chapters.
 
 #: The model added by the rerun test: it has runs but no release date.
@@ -47,7 +47,7 @@ def build_edition(edition: str, out: Path, **kwargs) -> Path:
     or on failure)."""
     import time
 
-    from horizonlib.book import build_book
+    from horizonlib.build.book import build_book
 
     lines: list[str] = []
     t0 = time.perf_counter()
@@ -69,7 +69,7 @@ def write_newcomer_runs(path: Path) -> Path:
     """
     import json
 
-    from horizonlib.simulate import write_synthetic_runs
+    from horizonlib.data.simulate import write_synthetic_runs
 
     source = write_synthetic_runs(path.with_name("synthetic-source.jsonl"))
     keep = ("run_id", "task_id", "task_family", "human_minutes")

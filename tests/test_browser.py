@@ -1,6 +1,6 @@
 """Rendered pages checked in a real browser: headless Chromium opens every page of the book.
 
-The machinery is :mod:`horizonlib.pagecheck` (also ``python -m horizonlib check-pages``, which
+The machinery is :mod:`horizonlib.build.pagecheck` (also ``python -m horizonlib check-pages``, which
 the Pages workflow runs on the default edition before publishing it). Each built book (the
 synthetic and offline editions, and the forked build with the template chapter) is served by a
 local HTTP server on 127.0.0.1; headless Chromium, driven through the DevTools protocol over a
@@ -30,8 +30,8 @@ from pathlib import Path
 
 import pytest
 
-from horizonlib import cli
-from horizonlib.pagecheck import (INSTALL_HINT, Chromium, Server, analysis_pages, book_pages,
+from horizonlib.build import cli
+from horizonlib.build.pagecheck import (INSTALL_HINT, Chromium, Server, analysis_pages, book_pages,
                                   check_book_pages, find_chromium, launch_chromium)
 from tests.conftest import REPO_ROOT
 

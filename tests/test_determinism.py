@@ -53,9 +53,9 @@ def test_results_do_not_name_the_build_folder(synthetic_book, second_synthetic_b
 
 
 def test_bootstrap_progress_callback_does_not_change_the_samples(tmp_path):
-    from horizonlib.bootstrap import bootstrap_horizons
-    from horizonlib.runs import load_runs
-    from horizonlib.simulate import write_synthetic_runs
+    from horizonlib.model.bootstrap import bootstrap_horizons
+    from horizonlib.data.runs import load_runs
+    from horizonlib.data.simulate import write_synthetic_runs
 
     runs = load_runs(write_synthetic_runs(tmp_path / "runs.jsonl"))
     runs = runs[runs["alias"].isin(runs["alias"].unique()[:3])]

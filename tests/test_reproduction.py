@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from horizonlib.horizons import fit_horizons
+from horizonlib.model.horizons import fit_horizons
 
 # run-file alias -> key in METR's benchmark_results_1_1.yaml (explicit, checked by hand)
 ALIAS_TO_KEY = {
@@ -34,7 +34,7 @@ FILES = {0.1: "th-1-1-2026-02", 1e-5: "th-1-1-2026-03"}
 
 @pytest.fixture(scope="module")
 def th11(mirror_dir, tmp_path_factory):
-    from horizonlib.runs import load_runs
+    from horizonlib.data.runs import load_runs
 
     return load_runs(["th-1-1-8-models"], mirror=mirror_dir,
                      cache_dir=tmp_path_factory.mktemp("cache"))
@@ -83,7 +83,7 @@ def test_exact_optimum_is_close_to_published(th11, mirror_dir, regularization, e
 
 
 def test_pre_paper_fits_are_sane(mirror_dir, tmp_path_factory):
-    from horizonlib.runs import load_runs
+    from horizonlib.data.runs import load_runs
 
     runs = load_runs(["pre-paper-2025-01"], mirror=mirror_dir,
                      cache_dir=tmp_path_factory.mktemp("cache"))

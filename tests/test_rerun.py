@@ -22,8 +22,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from horizonlib import cli
-from horizonlib.book import check_run_entry, is_notebook_source, toc_files
+from horizonlib.build import cli
+from horizonlib.build.book import check_run_entry, is_notebook_source, toc_files
 from tests.conftest import NEWCOMER, REPO_ROOT
 
 SYNTHETIC = str(REPO_ROOT / "params" / "synthetic.yml")

@@ -1,0 +1,159 @@
+"""Tests of the breakdowns chapter's sentences and display tables (horizonlib.report.breakdowns)."""
+
+import numpy as np
+import pandas as pd
+
+from horizonlib.analyses import breakdowns as B
+from horizonlib.report import breakdowns as R
+from tests.analyses.test_breakdowns import _kernel_case, make_runs, simulated
+
+
+# --- notes ----------------------------------------------------------------------------------------
+
+
+def test_missing_note_names_only_absent_models():
+    runs = make_runs({"o3": [("h/1", "h", "HCAST", 1, [1])]})
+    note = R.missing_note(["o3", "o4-mini"], runs, ["th-1-1"], "RE-Bench scores")
+    assert "o4-mini" in note and "th-1-1" in note and "o3" not in note.replace("o4", "")
+    assert R.missing_note(["o3"], runs, ["th-1-1"], "x") == ""
+
+
+def test_text_helpers():
+    assert R.format_minutes(45.2) == "45 min" and R.format_minutes(150) == "2.5 h"
+    assert R.format_minutes(np.nan) == "n/a"
+    assert R.format_interval(30, 10, 120) == "30 min (95% CI 10 to 120 min)"
+    assert R.format_interval(120, 60, 300) == "2.0 h (95% CI 1.0 to 5.0 h)"
+    assert R.format_interval(0.5, 0.1, 0.9, fmt=lambda v: f"{v:.1f}") == "0.5 (95% CI 0.1 to 0.9)"
+    assert R.format_minutes(4.52) == "4.5 min"
+    assert R.format_interval(30, np.nan, np.nan) == "30 min"
+    runs = make_runs({"a": [("ai_rd_a/main", "ai_rd_a", "RE-Bench", 480, [0.2]),
+                            ("ai_rd_b/main", "ai_rd_b", "RE-Bench", 480, [0.4])],
+                      "b": [("ai_rd_a/main", "ai_rd_a", "RE-Bench", 480, [0.5]),
+                            ("ai_rd_b/main", "ai_rd_b", "RE-Bench", 480, [0.5])]})
+    means = B.rebench_means(B.rebench_task_draws(runs, 20, np.random.default_rng(0)))
+    assert R.rebench_rank_text(means, "a") == "2nd of 2 in d (2 RE-Bench tasks)"
+    assert R.rebench_rank_text(means, "zz") == "not available"
+    table = R.focus_rebench_table(means, ["b", "zz"], ["ai_rd_a/main", "ai_rd_c/main"])
+    assert len(table) == 1
+    assert table["without ai_rd_a"].iloc[0].startswith("0.50")
+    assert table["without ai_rd_c"].iloc[0] == "not in this set"
+    assert R.pick_text(table, "zz", "task set") == "not available"
+
+
+def test_focus_fit_table_explains_unidentified_rebench_fit():
+    runs = simulated()
+    kernel = "ai_rd_sim_optimize_kernel/main"
+    fits = B.subset_fits(runs, B.standard_subsets(runs, [kernel]), n_bootstrap=10,
+                         rng=np.random.default_rng(0))
+    table = R.focus_fit_table(fits, B.weight_share(runs), B.leave_one_out(runs, "task"),
+                              ["Sim-Fir", "o4-mini"], kernel)
+    assert list(table["model"]) == ["Sim-Fir"]
+    row = table.iloc[0]
+    assert row["p50, RE-Bench only"].startswith(("unidentified: tasks span", "no fit"))
+    assert "95% CI" in row["p50, all tasks"] and "95% CI" in row["p50, without kernel task"]
+
+
+# --- chapter helpers ----------------------------------------------------------------------------
+
+
+def test_figure_fits_and_compact_table_show_the_kernel_task_only_for_models_that_ran_it():
+    runs = _kernel_case()
+    fits = B.subset_fits(runs, B.standard_subsets(runs, ["ai_rd_k/main"]), n_bootstrap=10,
+                         rng=np.random.default_rng(0))
+    # the figure keeps "without" rows only for models that ran the task
+    shown = R.figure_fits(fits, "ai_rd_k/main")
+    assert set(shown.loc[shown["subset"] == "without ai_rd_k/main", "alias"]) == {"a"}
+    table = R.compact_fit_table(fits, ["a", "b"], "ai_rd_k/main")
+    assert list(table.columns) == ["model", "dataset", "all tasks", "without RE-Bench",
+                                   "RE-Bench only", "without k"]
+    b = table.set_index("model").loc["b"]
+    assert b["RE-Bench only"] == R.NOT_RUN and b["without k"] == R.NOT_RUN
+    assert table.set_index("model").loc["a", "RE-Bench only"] == R.NOT_IDENTIFIED
+
+
+def test_calibration_numbers_known_answer():
+    pred = pd.DataFrame({
+        "dataset": "d", "alias": ["a", "a", "b", "b", "c", "c"],
+        "display_name": ["a", "a", "b", "b", "c", "c"], "task_id": ["t1", "t2"] * 3,
+        "observed": [0.0, 0.2, 0.5, 0.5, 0.1, 0.1],
+        "predicted_all_tasks": [0.2, 0.2, 0.4, 0.4, 0.3, 0.3],
+        "predicted_without_REBench": [0.3, 0.3, 0.6, 0.6, 0.2, 0.2]})
+    table = B.prediction_table(pred)
+    nums = R.calibration_numbers(table, ["a", "zz"])
+    assert nums["n_pred_models"] == "3" and nums["n_overpredicted"] == "2"
+    assert nums["n_overpredicted_oos"] == "3"
+    assert nums["median_gap"] == "10 percentage points"
+    assert nums["calib_examples"] == "a (d): predicted 20%, observed 10%"
+    shown = R.prediction_display(table)
+    assert "display_name" not in shown.columns and shown["observed success"].iloc[0].endswith("%")
+    from horizonlib.report.answers import NOT_AVAILABLE
+    empty = R.calibration_numbers(B.prediction_table(pred.iloc[0:0]), ["a"])
+    assert empty.keys() == nums.keys()
+    assert empty.pop("overpredicted_text").startswith("No model has RE-Bench runs")
+    assert set(empty.values()) == {NOT_AVAILABLE}
+    assert nums["overpredicted_text"] == (
+        "For 2 of the 3 models with RE-Bench runs the observed success rate is below the "
+        "all-task curve's prediction (for all 3 models, below the out-of-sample prediction)")
+
+
+def test_missing_models_note_names_each_model_once():
+    runs = make_runs({"o3": [("h/1", "h", "HCAST", 1, [1])]})
+    note = R.missing_models_note(["o3", "o4-mini"], runs, ["rb"], runs, ["fits"])
+    assert note.count("o4-mini") == 1 and "this model" in note
+    assert "Every model" in R.missing_models_note(["o3"], runs, ["rb"], runs, ["fits"])
+
+
+def test_chapter_numbers_have_the_same_keys_in_every_edition():
+    from horizonlib.report.answers import NOT_AVAILABLE
+    runs = simulated()
+    kernel = "ai_rd_sim_optimize_kernel/main"
+    rng = np.random.default_rng(0)
+    draws = B.rebench_task_draws(runs, 20, rng)
+    fits = B.subset_fits(runs, B.standard_subsets(runs, [kernel]), n_bootstrap=10, rng=rng)
+    loo = B.leave_one_out_levels(runs)
+    args = (B.rebench_task_scores(draws), B.rebench_means(draws), B.weight_share(runs), fits, loo,
+            B.calibration(runs, "source"), B.rebench_spread(runs), B.rebench_predictions(runs, fits))
+    present = R.chapter_numbers(*args, ["Sim-Fir", "Sim-Elm"], kernel)
+    absent = R.chapter_numbers(*args, ["o3"], kernel)
+    assert present.keys() == absent.keys()
+    assert all(isinstance(v, str) for v in present.values())
+    assert present["n_kernel_models"] == "6" and present["focus"] == "Sim-Fir"
+    assert "95% CI" in present["focus_p50_all"]
+    assert absent["focus_p50_all"] == NOT_AVAILABLE and absent["focus_rank"] == NOT_AVAILABLE
+    assert absent["calib_examples"] == NOT_AVAILABLE
+    assert present["movers_text"].startswith("The single most influential task is an RE-Bench "
+                                             "task for ")
+    assert "0 of" not in present["movers_text"] and "(s)" not in present["movers_text"]
+    assert present["kernel_models_text"] == "the 6 models that ran it"
+
+
+def test_styled_table_has_no_index_column():
+    html = R.styled(pd.DataFrame({"model": ["a"], "x": ["1 min"]})).to_html()
+    assert "padding" in html and ">0<" not in html
+
+
+def test_count_words_for_any_count():
+    assert R.count_of(0, 18, "model") == "none of the 18 models"
+    assert R.count_of(1, 18, "model") == "1 of the 18 models"
+    assert R.count_of(6, 6, "model") == "all 6 models"
+    assert R.count_of(2, 2, "model") == "both models"
+    assert R.count_of(1, 1, "model") == "the one model"
+    assert R.count_of(0, 1, "model") == "no model"
+    assert R.count_of(0, 0, "model") == "no models"
+    assert R.count_of(3, 11, "single change") == "3 of the 11 single changes"
+    assert R.count_of(2, 5, "model with RE-Bench runs",
+                      "models with RE-Bench runs") == "2 of the 5 models with RE-Bench runs"
+    assert R.verb_for(0, 11, "moves", "move") == "moves"
+    assert R.verb_for(1, 11, "moves", "move") == "moves"
+    assert R.verb_for(3, 11, "moves", "move") == "move"
+    assert R.verb_for(6, 6, "is", "are") == "are"
+    assert R.verb_for(1, 1, "is", "are") == "is"
+    assert R.verb_for(0, 0, "is", "are") == "are"
+
+
+def test_ratio_text_is_readable():
+    assert R.ratio_text(1.0712) == "×1.07"
+    assert R.ratio_text(2e-7) == "× < 0.01"
+    assert R.ratio_text(5e3) == "× > 100"
+    assert R.ratio_text(np.nan) == "no finite horizon without it"
+    assert R.ratio_text(0.0) == "no finite horizon without it"
