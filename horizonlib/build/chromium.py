@@ -34,8 +34,6 @@ class ChromiumNotFoundError(RuntimeError):
     """No Chromium-family browser on this machine (message: how to install one)."""
 
 
-
-
 def find_chromium() -> str | None:
     """Find a Chromium-family browser.
 

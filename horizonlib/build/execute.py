@@ -182,10 +182,9 @@ def clock(seconds: float) -> str:
     return f"{m}:{s:02d}"
 
 
-
 def execute_all(notebooks: list[Path], root: Path, stage: Path, executed: Path, out: Path,
-                 chapter_params: Mapping[str, Any], final_results: str, log: Callable[[str], None],
-                 t_start: float | None = None) -> None:
+                chapter_params: Mapping[str, Any], final_results: str, log: Callable[[str], None],
+                t_start: float | None = None) -> None:
     """Execute the chapters in order; stop at the first failure (its notebook goes to out/failed).
 
     Logs ``[i/n] chapter …`` when a chapter starts, a ``still running`` line every

@@ -48,7 +48,6 @@ def fetch_datasets(params: Mapping[str, Any], root: Path, mirror: str | None, lo
         os.chdir(cwd)
 
 
-
 def check_run_entry(entry: str | Path) -> "pandas.DataFrame":  # noqa: F821 - imported lazily
     """Load one run source and check what the chapters rely on beyond single lines.
 

@@ -64,7 +64,6 @@ def replace_dir(new: Path, dest: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-
 def publish(stage: Path, results: Path, executed: Path, out: Path, params: Mapping[str, Any]) -> None:
     """Move the rendered book, the results and the executed notebooks into ``out``.
 

@@ -49,7 +49,6 @@ def absolutize_paths(params: dict[str, Any], base: Path, root: Path) -> dict[str
     return out
 
 
-
 def placeholder_page(source: Path, chapters: Iterable[str]) -> str:
     """The page standing in for a chapter a restricted build (``chapters``) left out."""
     title = next((line[2:].strip() for line in source.read_text(encoding="utf-8").splitlines()

@@ -21,7 +21,6 @@ def repo_root_default() -> Path:
     return Path(__file__).resolve().parents[2]
 
 
-
 def toc_files(toc: Mapping[str, Any]) -> list[str]:
     """Every ``file`` entry of a jb-book ``_toc.yml`` (root first), without extension, in order."""
     out: list[str] = []
@@ -51,8 +50,6 @@ def strip_ext(name: str) -> str:
     return name
 
 
-
-
 def is_notebook_source(path: Path) -> bool:
     """True when a ``.md`` file is a jupytext notebook (front matter with a kernelspec or jupytext key)."""
     text = path.read_text(encoding="utf-8")
@@ -66,7 +63,6 @@ def is_notebook_source(path: Path) -> bool:
     except yaml.YAMLError:
         return False
     return isinstance(meta, dict) and ("kernelspec" in meta or "jupytext" in meta)
-
 
 
 def chapter_sources(files: list[str], root: Path, toc_path: Path,
