@@ -31,8 +31,10 @@ from pathlib import Path
 import pytest
 
 from horizonlib.build import cli
-from horizonlib.build.pagecheck import (INSTALL_HINT, Chromium, Server, analysis_pages, book_pages,
-                                  check_book_pages, find_chromium, launch_chromium)
+from horizonlib.build.chromium import INSTALL_HINT, Chromium, find_chromium, launch_chromium
+from horizonlib.build.pagecheck import check_book_pages
+from horizonlib.build.pageserver import Server
+from horizonlib.build.toc import analysis_pages, book_pages
 from tests.conftest import REPO_ROOT
 
 SCREENSHOTS = Path(os.environ.get("HORIZON_SCREENSHOTS", REPO_ROOT / "_build" / "screenshots"))

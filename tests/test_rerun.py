@@ -23,7 +23,8 @@ import pytest
 import yaml
 
 from horizonlib.build import cli
-from horizonlib.build.book import check_run_entry, is_notebook_source, toc_files
+from horizonlib.build.inputs import check_run_entry
+from horizonlib.build.toc import is_notebook_source, toc_files
 from tests.conftest import NEWCOMER, REPO_ROOT
 
 SYNTHETIC = str(REPO_ROOT / "params" / "synthetic.yml")

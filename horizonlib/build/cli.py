@@ -135,7 +135,7 @@ def _add_check(sub: argparse._SubParsersAction) -> None:
 def _cmd_check(args: argparse.Namespace) -> int:
     import time
 
-    from horizonlib.build.book import check_inputs, check_run_entry
+    from horizonlib.build.inputs import check_inputs, check_run_entry
     from horizonlib.build.params import load_params
     from horizonlib.data.runs import check_runs
 
@@ -253,7 +253,8 @@ def _add_check_pages(sub: argparse._SubParsersAction) -> None:
 def _cmd_check_pages(args: argparse.Namespace) -> int:
     import time
 
-    from horizonlib.build.pagecheck import ChromiumNotFoundError, PageCheckError, check_pages
+    from horizonlib.build.chromium import ChromiumNotFoundError
+    from horizonlib.build.pagecheck import PageCheckError, check_pages
 
     start = time.perf_counter()
     html = Path(args.html)
@@ -291,7 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _input_errors() -> tuple[type[BaseException], ...]:
-    from horizonlib.build.book import InputError
+    from horizonlib.build.errors import InputError
     from horizonlib.data.fetch import DataFetchError
     from horizonlib.data.runs import RunFileError
 
@@ -303,7 +304,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if getattr(args, "mirror", None):
         os.environ["HORIZON_DATA_MIRROR"] = str(Path(args.mirror).resolve())
-    from horizonlib.build.book import BuildError
+    from horizonlib.build.errors import BuildError
 
     try:
         return int(args.handler(args) or 0)

@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from horizonlib.build.book import BuildError, build_book, is_notebook_source, toc_files
+from horizonlib.build.book import build_book
+from horizonlib.build.errors import BuildError
+from horizonlib.build.toc import is_notebook_source, toc_files
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.book
@@ -258,7 +260,7 @@ def test_template_follows_the_chapter_rules():
     injected, no function definitions, results only through horizonlib.report.results."""
     import jupytext
 
-    from horizonlib.build.book import declared_parameters
+    from horizonlib.build.execute import declared_parameters
     from horizonlib.build.params import SCHEMA
 
     nb = jupytext.read(REPO / "chapters" / "template.md")
@@ -285,9 +287,9 @@ def test_fork_guide_is_in_the_book_and_documents_every_parameter(synthetic_book)
 
 
 def test_progress_lines_name_the_chapter_and_the_elapsed_time(tmp_path, monkeypatch):
-    from horizonlib.build import book
+    from horizonlib.build import execute
 
-    monkeypatch.setattr(book, "HEARTBEAT_S", 0.05)  # a "still running" line during each chapter
+    monkeypatch.setattr(execute, "HEARTBEAT_S", 0.05)  # a "still running" line during each chapter
     root = _tiny_repo(tmp_path)
     lines: list[str] = []
     build_book(root / "params" / "synthetic.yml", out=root / "_build", root=root, log=lines.append)

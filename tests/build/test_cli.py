@@ -72,9 +72,10 @@ def test_invalid_params_file_exits_2(tmp_path, capsys):
 
 def test_build_error_exits_1(monkeypatch, capsys):
     from horizonlib.build import book
+    from horizonlib.build.errors import BuildError
 
     def fail(*a, **k):
-        raise book.BuildError("chapter chapters/x.md failed in code cell 2: ValueError: no")
+        raise BuildError("chapter chapters/x.md failed in code cell 2: ValueError: no")
 
     monkeypatch.setattr(book, "build_book", fail)
     assert cli.main(["book"]) == 1
@@ -134,9 +135,9 @@ def test_fit_missing_run_file_exits_2(tmp_path, capsys):
 
 
 def test_check_pages_without_chromium_exits_2(tmp_path, capsys, monkeypatch):
-    from horizonlib.build import pagecheck
+    from horizonlib.build import chromium
 
-    monkeypatch.setattr(pagecheck, "find_chromium", lambda: None)
+    monkeypatch.setattr(chromium, "find_chromium", lambda: None)
     (tmp_path / "html").mkdir()
     assert cli.main(["check-pages", "--html", str(tmp_path / "html")]) == 2
     assert "apt-get install chromium" in capsys.readouterr().err
