@@ -143,14 +143,17 @@ def _tidy_executed(output: Path, parameters: Mapping[str, Any], final_results_di
     import nbformat
 
     nb = nbformat.read(output, as_version=4)
-    staging = str(parameters.get("results_dir", ""))
+    # staging paths change with every build: the page shows where the files end up instead
+    shown = {str(parameters.get("results_dir", "")): final_results_dir,
+             str(parameters.get("cache_dir", "")): "(the build's temporary cache)"}
     for cell in nb.cells:
         tags = cell.setdefault("metadata", {}).setdefault("tags", [])
         if "injected-parameters" in tags:
             if "hide-cell" not in tags:
                 tags.append("hide-cell")
-            if staging:
-                cell.source = cell.source.replace(staging, final_results_dir)
+            for staging, final in shown.items():
+                if staging:
+                    cell.source = cell.source.replace(staging, final)
     nbformat.write(nb, output)
 
 

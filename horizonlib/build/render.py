@@ -19,6 +19,7 @@ from typing import Any, Mapping
 import yaml
 
 from horizonlib.build.errors import ANSI, BuildError
+from horizonlib.report.results_schema import results_readme
 
 #: What a successful build leaves in ``<out>`` (and a failed one removes).
 OUTPUTS = ("html", "results", "notebooks", "params.yml")
@@ -80,6 +81,7 @@ def publish(stage: Path, results: Path, executed: Path, out: Path, params: Mappi
         The effective parameter set.
     """
     replace_dir(stage / "_build" / "html", out / "html")
+    (results / "README.md").write_text(results_readme(), encoding="utf-8")
     replace_dir(results, out / "results")
     replace_dir(executed, out / "notebooks")
     (out / "params.yml").write_text(

@@ -65,14 +65,14 @@ def make_staging(out: Path) -> tuple[Path, Path, Path, Path]:
     -------
     tmp, stage, results, executed : Path
         The staging folder (the caller removes it), and its ``book/``, ``results/`` and
-        ``notebooks/`` subfolders, created empty.
+        ``notebooks/`` subfolders, created empty. ``tmp/cache`` holds what chapters share within
+        the build (the bootstrap draws, :mod:`horizonlib.model.shared_draws`).
     """
     out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{os.getpid()}-", dir=out))
     stage, results, executed = tmp / "book", tmp / "results", tmp / "notebooks"
-    stage.mkdir()
-    results.mkdir()
-    executed.mkdir()
+    for folder in (stage, results, executed, tmp / "cache"):
+        folder.mkdir()
     return tmp, stage, results, executed
 
 
@@ -126,8 +126,10 @@ def stage_book(root: Path, stage: Path, toc: Mapping[str, Any], sources: list[Pa
 
 def chapter_parameters(params: Mapping[str, Any], results: Path, params_path: Path) -> dict[str, Any]:
     """What the chapters receive: the parameter set (less :data:`NOT_CHAPTER_PARAMETERS`) plus
-    ``results_dir`` (the staging ``results/``) and ``params_file``."""
+    ``results_dir`` (the staging ``results/``), ``cache_dir`` (the build's shared cache, beside
+    it) and ``params_file``."""
     chapter_params = {k: v for k, v in params.items() if k not in NOT_CHAPTER_PARAMETERS}
     chapter_params["results_dir"] = str(results)
+    chapter_params["cache_dir"] = str(results.parent / "cache")
     chapter_params["params_file"] = str(params_path)
     return chapter_params
