@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from horizonlib.analyses.multiverse import (
+from horizonlib.analyses.multiverse.grid import (
     DIMENSION_COLUMNS,
     is_metr_dimension,
     is_metr_specification,

@@ -18,13 +18,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from horizonlib.analyses.multiverse import (
-    DIMENSION_COLUMNS,
-    DIMENSIONS,
-    NO_FLAGS,
-    largest_single_change,
-    outside_ci_count,
-)
+from horizonlib.analyses.multiverse.bootstrap import outside_ci_count
+from horizonlib.analyses.multiverse.grid import DIMENSION_COLUMNS, DIMENSIONS, NO_FLAGS
+from horizonlib.analyses.multiverse.summaries import largest_single_change
 from horizonlib.report.breakdowns import styled  # noqa: F401  (tables of the chapter)
 from horizonlib.common.text import count_of, verb_for
 from horizonlib.common.units import format_duration
