@@ -3,9 +3,21 @@
 import numpy as np
 import pandas as pd
 
-from horizonlib.analyses import multiverse as mv
+from horizonlib.analyses.multiverse.bootstrap import bootstrap_specifications
+from horizonlib.analyses.multiverse.fits import fit_multiverse
+from horizonlib.analyses.multiverse.grid import one_at_a_time, specification_grid
+from horizonlib.analyses.multiverse.model_choice import (
+    add_labels,
+    choose_focus_models,
+    model_eligibility,
+)
+from horizonlib.analyses.multiverse.summaries import (
+    dimension_effects,
+    headline_position,
+    variance_shares,
+)
 from horizonlib.report import multiverse as R
-from tests.analyses.test_multiverse import planted_runs
+from tests.analyses.multiverse.planted import planted_runs
 
 
 def test_level_labels_and_durations():
@@ -20,17 +32,17 @@ def test_level_labels_and_durations():
 def test_excluded_note_names_a_model_with_a_horizon_outside_the_task_lengths():
     # Z succeeds on the shortest tasks only now and then: a horizon far below one minute
     runs = planted_runs(0, models=(("A", 2.0, -0.7), ("Z", -1.5, -0.7)))
-    table = mv.fit_multiverse(runs)
-    elig = mv.model_eligibility(table, runs).set_index("model")
+    table = fit_multiverse(runs)
+    elig = model_eligibility(table, runs).set_index("model")
     assert "Z (toy)" in R.excluded_note(elig.reset_index())
 
 
 def test_bootstrap_wide_has_one_column_per_chosen_model():
     runs = planted_runs(0)
-    specs = mv.one_at_a_time(mv.specification_grid(weighting=["invsqrt_task_weight"],
+    specs = one_at_a_time(specification_grid(weighting=["invsqrt_task_weight"],
                                                    success=["delivered", "fractional"]))
-    full = mv.bootstrap_specifications(runs, specs, 30, np.random.default_rng(5))
-    picks = mv.choose_focus_models(mv.fit_multiverse(runs, specs), ["B"], ["A"])
+    full = bootstrap_specifications(runs, specs, 30, np.random.default_rng(5))
+    picks = choose_focus_models(fit_multiverse(runs, specs), ["B"], ["A"])
     wide = R.bootstrap_wide(full, specs, picks)
     assert list(wide.columns) == ["choice changed", "changed to", "B", "A"]
     assert wide["choice changed"].iloc[0] == "none (METR's choices)"
@@ -41,15 +53,15 @@ def test_bootstrap_wide_has_one_column_per_chosen_model():
 
 def test_display_tables_use_labels_not_raw_levels():
     runs = planted_runs(0)
-    table = mv.fit_multiverse(runs)
-    picks = mv.choose_focus_models(table, ["A"], ["B"])
-    effects = R.effects_display(mv.dimension_effects(table), picks)
+    table = fit_multiverse(runs)
+    picks = choose_focus_models(table, ["A"], ["B"])
+    effects = R.effects_display(dimension_effects(table), picks)
     assert list(effects.columns) == ["choice", "changed to", "A", "B"]
     text = " ".join(effects["changed to"])
     for raw in ("0.000000", "none", "baseline_times", "no_rebench", "score>=0.5"):
         assert raw not in text.split(", ")
     assert effects["A"].str.startswith("×").all()
-    pos = R.position_display(mv.headline_position(table), table)
+    pos = R.position_display(headline_position(table), table)
     assert list(pos.columns[:2]) == ["model", "dataset"]
     assert pos["METR's percentile"].str.endswith(("st", "nd", "rd", "th")).all()
 
@@ -57,20 +69,20 @@ def test_display_tables_use_labels_not_raw_levels():
 def test_chapter_numbers_same_keys_with_and_without_the_focus_model():
     from horizonlib.report.answers import NOT_AVAILABLE
     runs = planted_runs(0)
-    grid = mv.specification_grid()
-    table = mv.fit_multiverse(runs, grid)
-    elig = mv.model_eligibility(table, runs)
-    pos = mv.add_labels(mv.headline_position(table), table)
-    shares = mv.variance_shares(table)
-    effects = mv.dimension_effects(table)
+    grid = specification_grid()
+    table = fit_multiverse(runs, grid)
+    elig = model_eligibility(table, runs)
+    pos = add_labels(headline_position(table), table)
+    shares = variance_shares(table)
+    effects = dimension_effects(table)
     got = R.chapter_numbers(table, grid, elig, pos, shares, effects,
-                            mv.choose_focus_models(table, ["C"]), [], False)
+                            choose_focus_models(table, ["C"]), [], False)
     empty = R.chapter_numbers(table, grid, elig, pos, shares, effects,
-                              mv.choose_focus_models(table, ["C"]).iloc[0:0], ["o3"], False)
+                              choose_focus_models(table, ["C"]).iloc[0:0], ["o3"], False)
     assert got.keys() == empty.keys()
     assert got["focus_label"] == "C (toy)" and got["focus_success_fractional"].startswith("×")
     assert empty["focus_headline"] == NOT_AVAILABLE and "o3" in empty["missing_note"]
-    tn = R.trend_chapter_numbers(pos, shares, mv.choose_focus_models(table, ["C"]).iloc[0:0],
+    tn = R.trend_chapter_numbers(pos, shares, choose_focus_models(table, ["C"]).iloc[0:0],
                                  "2019-01-01")
     assert tn["trend_headline"] == NOT_AVAILABLE
 
@@ -79,9 +91,9 @@ def test_quoted_largest_change_is_one_at_a_time_from_metr():
     """The quoted largest change is a one-choice change from METR's specification (a planted value
     decides which)."""
     runs = planted_runs(0)
-    grid = mv.specification_grid()
-    table = mv.fit_multiverse(runs, grid)
-    oat = mv.one_at_a_time(grid)
+    grid = specification_grid()
+    table = fit_multiverse(runs, grid)
+    oat = one_at_a_time(grid)
     rows = table[(table["model"] == "C")].merge(oat[["spec", "changed"]], on="spec")
     metr = float(rows.loc[rows["changed"] == "none", "p50_min"].iloc[0])
     # plant: the probit spec (one change) moves C's horizon by a factor of 5
@@ -91,10 +103,10 @@ def test_quoted_largest_change_is_one_at_a_time_from_metr():
     # a change of two choices at once (not one at a time) is never the answer
     two = table[(table["model"] == "C") & ~table["spec"].isin(oat["spec"])]["spec"].iloc[0]
     planted.loc[(planted["spec"] == two) & (planted["model"] == "C"), "p50_min"] = 1e5 * metr
-    text = R.chapter_numbers(planted, grid, mv.model_eligibility(planted, runs),
-                             mv.add_labels(mv.headline_position(planted), planted),
-                             mv.variance_shares(planted), mv.dimension_effects(planted),
-                             mv.choose_focus_models(planted, ["C"]), [], False)
+    text = R.chapter_numbers(planted, grid, model_eligibility(planted, runs),
+                             add_labels(headline_position(planted), planted),
+                             variance_shares(planted), dimension_effects(planted),
+                             choose_focus_models(planted, ["C"]), [], False)
     assert text["focus_top_effect"].startswith("switching the link function to probit: ")
     assert text["focus_top_effect"].endswith("(×1000.00)")
 
