@@ -67,7 +67,7 @@ def test_display_tables_use_labels_not_raw_levels():
 
 
 def test_chapter_numbers_same_keys_with_and_without_the_focus_model():
-    from horizonlib.report.answers import NOT_AVAILABLE
+    from horizonlib.common.text import NOT_AVAILABLE
     runs = planted_runs(0)
     grid = specification_grid()
     table = fit_multiverse(runs, grid)
