@@ -19,7 +19,7 @@ import pandas as pd
 
 from horizonlib.common.text import NOT_AVAILABLE, english_list, phrase
 from horizonlib.data.runs import display_name
-from horizonlib.report.answers_lookup import first_estimate, question_rows, read_results
+from horizonlib.report.answers_lookup import estimate_of, rows_of, read_results
 from horizonlib.report.answers_multiverse import multiverse_answers
 from horizonlib.report.answers_noise import noise_answers
 from horizonlib.report.answers_tasks import hacking_answers, kernel_answers, rebench_answers
@@ -71,7 +71,7 @@ def headline_answers(horizons: pd.DataFrame, ablations: pd.DataFrame, focus: str
             out["p50_headline"] = (phrase(row["horizon_min"], row["ci_low_min"],
                                           row["ci_high_min"], unit="min")
                                    + f" on {row['dataset']}")
-    ratio = first_estimate(question_rows(ablations, "subset_fit", "ratio_to_all", "without RE-Bench", focus))
+    ratio = estimate_of(rows_of(ablations, "subset_fit", "ratio_to_all", "without RE-Bench", focus))
     out["ratio_without_rebench"] = phrase(*ratio, digits=2)
     return out
 

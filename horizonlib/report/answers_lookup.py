@@ -43,8 +43,8 @@ def label_dataset(label: str) -> str | None:
     return match.group(1) if match else None
 
 
-def question_rows(ablations: pd.DataFrame, question: str, metric: str, variant: str | None = None,
-          model: str | None = None) -> pd.DataFrame:
+def rows_of(ablations: pd.DataFrame, question: str, metric: str, variant: str | None = None,
+            model: str | None = None) -> pd.DataFrame:
     """Rows of one question and metric; ``model`` matches a display name or a pair label."""
     rows = ablations[(ablations["question"] == question) & (ablations["metric"] == metric)]
     if variant is not None:
@@ -55,7 +55,7 @@ def question_rows(ablations: pd.DataFrame, question: str, metric: str, variant: 
     return rows
 
 
-def first_estimate(rows: pd.DataFrame) -> tuple[float, float, float]:
+def estimate_of(rows: pd.DataFrame) -> tuple[float, float, float]:
     """``(estimate, ci_low, ci_high)`` of the first row; NaNs when there is none."""
     if rows.empty:
         return np.nan, np.nan, np.nan

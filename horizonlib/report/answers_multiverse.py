@@ -17,7 +17,7 @@ from horizonlib.analyses.multiverse.grid import (
 )
 from horizonlib.common.text import NOT_AVAILABLE
 from horizonlib.data.runs import display_name
-from horizonlib.report.multiverse import level_label
+from horizonlib.report.multiverse_labels import level_label
 
 
 def multiverse_answers(multiverse: pd.DataFrame, focus: str) -> dict:

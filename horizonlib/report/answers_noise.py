@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from horizonlib.common.text import NOT_AVAILABLE, phrase
-from horizonlib.report.answers_lookup import first_estimate, question_rows
+from horizonlib.report.answers_lookup import estimate_of, rows_of
 
 
 def noise_answers(ablations: pd.DataFrame, focus: str, comparisons: list[str]) -> dict:
@@ -26,10 +26,10 @@ def noise_answers(ablations: pd.DataFrame, focus: str, comparisons: list[str]) -
                          & ~ablations["variant"].astype(str).str.startswith("levels_")]
         variants = sorted(rows["variant"].unique(), key=lambda v: (not str(v).startswith("runs:"), v))
         variant = variants[0] if variants else None
-        ratio = first_estimate(question_rows(rows, "noise", "p50_ratio", variant))
-        p_gt = first_estimate(question_rows(rows, "noise", "p50_ratio_p_gt_1", variant))[0]
-        diff = first_estimate(question_rows(rows, "noise", "rebench_diff", variant))
-        no_kernel = first_estimate(question_rows(rows, "noise", "rebench_diff_no_kernel", variant))
+        ratio = estimate_of(rows_of(rows, "noise", "p50_ratio", variant))
+        p_gt = estimate_of(rows_of(rows, "noise", "p50_ratio_p_gt_1", variant))[0]
+        diff = estimate_of(rows_of(rows, "noise", "rebench_diff", variant))
+        no_kernel = estimate_of(rows_of(rows, "noise", "rebench_diff_no_kernel", variant))
         out[f"noise_pair_{i}"] = pair
         out[f"noise_source_{i}"] = source_label(variant) if variant else NOT_AVAILABLE
         out[f"noise_ratio_{i}"] = phrase(*ratio, digits=2)

@@ -11,16 +11,16 @@ import pandas as pd
 
 from horizonlib.common.text import NOT_AVAILABLE, phrase
 from horizonlib.report.answers_lookup import (
-    first_estimate,
+    estimate_of,
     label_dataset,
     label_display,
-    question_rows,
+    rows_of,
 )
 
 
 def rebench_answers(ablations: pd.DataFrame, focus: str, comparisons: list[str]) -> dict:
     """Question 1: RE-Bench means and ranks, RE-Bench's share of the fit, subset fits."""
-    means = question_rows(ablations, "drop_kernel", "rebench_mean", "all tasks")
+    means = rows_of(ablations, "drop_kernel", "rebench_mean", "all tasks")
     means = means.assign(display=means["model"].map(label_display),
                          dataset=means["model"].map(label_dataset))
     mine = means[means["display"] == focus]
@@ -32,7 +32,7 @@ def rebench_answers(ablations: pd.DataFrame, focus: str, comparisons: list[str])
         same = means[means["dataset"] == dataset].sort_values("estimate", ascending=False)
         rank = int((same["estimate"] > mine["estimate"].iloc[0]).sum()) + 1
         out["rebench_task_set"] = str(dataset)
-        out["rebench_focus"] = phrase(*first_estimate(mine), digits=2)
+        out["rebench_focus"] = phrase(*estimate_of(mine), digits=2)
         out["rebench_rank"] = f"{rank} of {len(same)}"
         others = same[same["display"].isin(comparisons)]
         first = others[others["display"] == comparisons[0]] if comparisons else others.iloc[:0]
@@ -44,15 +44,16 @@ def rebench_answers(ablations: pd.DataFrame, focus: str, comparisons: list[str])
             out["rebench_comparisons"] = "; ".join(
                 f"{r.display} {phrase(r.estimate, r.ci_low, r.ci_high, digits=2)}"
                 for r in others.itertuples())
-    share = first_estimate(question_rows(ablations, "rebench_share", "weight_share", model=focus))[0]
+    share = estimate_of(rows_of(ablations, "rebench_share", "weight_share", model=focus))[0]
     out["rebench_weight_share"] = (NOT_AVAILABLE if not np.isfinite(share)
                                    else f"{100 * share:.1f}%")
-    out["p50_all"] = phrase(*first_estimate(question_rows(ablations, "subset_fit", "p50_min", "all tasks", focus)),
-                            unit="min")
+    out["p50_all"] = phrase(
+        *estimate_of(rows_of(ablations, "subset_fit", "p50_min", "all tasks", focus)), unit="min")
     out["p50_without_rebench"] = phrase(
-        *first_estimate(question_rows(ablations, "subset_fit", "p50_min", "without RE-Bench", focus)), unit="min")
-    only = first_estimate(question_rows(ablations, "subset_fit", "p50_min", "RE-Bench only", focus))[0]
-    has_row = not question_rows(ablations, "subset_fit", "p50_min", "RE-Bench only", focus).empty
+        *estimate_of(rows_of(ablations, "subset_fit", "p50_min", "without RE-Bench", focus)),
+        unit="min")
+    only = estimate_of(rows_of(ablations, "subset_fit", "p50_min", "RE-Bench only", focus))[0]
+    has_row = not rows_of(ablations, "subset_fit", "p50_min", "RE-Bench only", focus).empty
     out["p50_rebench_only"] = (
         phrase(only, unit="min") if np.isfinite(only)
         else "not identifiable (every RE-Bench task is about eight hours long)" if has_row
@@ -66,10 +67,10 @@ def kernel_answers(ablations: pd.DataFrame, influence: pd.DataFrame, focus_model
     # Always two slots: the page names both focus models, whether or not the edition has them.
     out = {}
     for i, model in enumerate((list(focus_models) + ["", ""])[:2]):
-        ratio = question_rows(ablations, "drop_kernel", "ratio_to_all", f"without {kernel_task}", model)
-        out[f"kernel_ratio_{i}"] = phrase(*first_estimate(ratio), digits=2)
-        mean = question_rows(ablations, "drop_kernel", "rebench_mean", f"without {kernel_task}", model)
-        out[f"kernel_rebench_{i}"] = phrase(*first_estimate(mean), digits=2)
+        ratio = rows_of(ablations, "drop_kernel", "ratio_to_all", f"without {kernel_task}", model)
+        out[f"kernel_ratio_{i}"] = phrase(*estimate_of(ratio), digits=2)
+        mean = rows_of(ablations, "drop_kernel", "rebench_mean", f"without {kernel_task}", model)
+        out[f"kernel_rebench_{i}"] = phrase(*estimate_of(mean), digits=2)
         movers = influence[(influence["model"].map(label_display) == model)
                            & (influence["level"] == "task")]
         if movers.empty:
@@ -82,7 +83,7 @@ def kernel_answers(ablations: pd.DataFrame, influence: pd.DataFrame, focus_model
 
 def hacking_answers(ablations: pd.DataFrame, focus: str, comparison: str) -> dict:
     """Question 3: the tipping-point range of the focus model's horizon and RE-Bench mean."""
-    rows = question_rows(ablations, "reward_hacking", "p50_min", model=focus)
+    rows = rows_of(ablations, "reward_hacking", "p50_min", model=focus)
     scored = rows[rows["variant"].str.startswith("highest_scoring_k")]
     out = {"hack_k0": NOT_AVAILABLE, "hack_kmax": NOT_AVAILABLE, "hack_k": NOT_AVAILABLE,
            "hack_tasks_max": NOT_AVAILABLE,
@@ -98,7 +99,7 @@ def hacking_answers(ablations: pd.DataFrame, focus: str, comparison: str) -> dic
         k = tasks["variant"].str.removeprefix("hacking_tasks_k").astype(int)
         out["hack_tasks_max"] = (f"{phrase(float(tasks.loc[k.idxmax(), 'estimate']), unit='min')}"
                                  f" after re-scoring all {int(k.max())} failed runs there")
-    overtake = question_rows(ablations, "reward_hacking", "k_runs",
+    overtake = rows_of(ablations, "reward_hacking", "k_runs",
                      f"overtake_{comparison}_hacking_tasks", focus)
     if not overtake.empty:
         value = float(overtake["estimate"].iloc[0])

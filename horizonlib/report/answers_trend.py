@@ -11,7 +11,7 @@ import pandas as pd
 
 from horizonlib.common.text import NOT_AVAILABLE, format_number, month_of, phrase
 from horizonlib.data.runs import display_name
-from horizonlib.report.answers_lookup import first_estimate, question_rows
+from horizonlib.report.answers_lookup import estimate_of, rows_of
 
 
 def trend_sources(trend: pd.DataFrame, focus: str, window: str) -> dict:
@@ -58,17 +58,20 @@ def bic_sentence(delta_bic: float) -> str:
 def trend_answers(ablations: pd.DataFrame, focus: str, window: str) -> dict:
     """Question 5: doubling times with and without the focus models, distance, break, date."""
     w = f"from_{window}"
-    month = first_estimate(question_rows(ablations, "trend", "year_reaching_work_month", w, "frontier"))
-    delta_bic = first_estimate(question_rows(ablations, "trend", "delta_bic_single_minus_broken", w, "frontier"))[0]
-    p_value = first_estimate(question_rows(ablations, "trend", "p_value_above_trend", w, focus))[0]
+    month = estimate_of(rows_of(ablations, "trend", "year_reaching_work_month", w, "frontier"))
+    delta_bic = estimate_of(rows_of(ablations, "trend", "delta_bic_single_minus_broken", w,
+                                    "frontier"))[0]
+    p_value = estimate_of(rows_of(ablations, "trend", "p_value_above_trend", w, focus))[0]
     return {
         "trend_window": window,
-        "trend_all": phrase(*first_estimate(question_rows(ablations, "trend", "doubling_days", w, "frontier")),
-                            unit="days", digits=0),
-        "trend_without": phrase(*first_estimate(question_rows(ablations, "trend", "doubling_days", w,
-                                              "frontier_excl_focus")), unit="days", digits=0),
-        "trend_distance": phrase(*first_estimate(question_rows(ablations, "trend", "ratio_to_trend", w, focus)),
-                                 digits=2),
+        "trend_all": phrase(
+            *estimate_of(rows_of(ablations, "trend", "doubling_days", w, "frontier")),
+            unit="days", digits=0),
+        "trend_without": phrase(*estimate_of(rows_of(ablations, "trend", "doubling_days", w,
+                                                     "frontier_excl_focus")),
+                                unit="days", digits=0),
+        "trend_distance": phrase(
+            *estimate_of(rows_of(ablations, "trend", "ratio_to_trend", w, focus)), digits=2),
         "trend_p": NOT_AVAILABLE if not np.isfinite(p_value) else f"{p_value:.3f}",
         "trend_bic": NOT_AVAILABLE if not np.isfinite(delta_bic) else format_number(delta_bic, 1),
         "trend_bic_sentence": bic_sentence(delta_bic),

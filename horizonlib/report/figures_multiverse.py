@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from horizonlib.analyses.multiverse.grid import DIMENSION_COLUMNS, DIMENSIONS
-from horizonlib.report.multiverse import level_label
+from horizonlib.report.multiverse_labels import level_label
 from horizonlib.common.units import format_duration
 
 DIMENSION_LABELS = {

@@ -1,9 +1,7 @@
-"""Tests of the multiverse chapter's sentences and display tables (horizonlib.report.multiverse)."""
+"""The multiverse chapter's quoted numbers and sentences (horizonlib.report.multiverse)."""
 
-import numpy as np
 import pandas as pd
 
-from horizonlib.analyses.multiverse.bootstrap import bootstrap_specifications
 from horizonlib.analyses.multiverse.fits import fit_multiverse
 from horizonlib.analyses.multiverse.grid import one_at_a_time, specification_grid
 from horizonlib.analyses.multiverse.model_choice import (
@@ -16,17 +14,13 @@ from horizonlib.analyses.multiverse.summaries import (
     headline_position,
     variance_shares,
 )
-from horizonlib.report import multiverse as R
+from horizonlib.report.multiverse import (
+    chapter_numbers,
+    excluded_note,
+    noise_numbers,
+    trend_chapter_numbers,
+)
 from tests.analyses.multiverse.planted import planted_runs
-
-
-def test_level_labels_and_durations():
-    assert R.level_label("regularization", 0.01) == "λ = 0.01"
-    assert R.level_label("success", "score>=0.5") == "score ≥ 0.5"
-    assert R.level_label("subset", "baseline_times") == "measured human times only"
-    assert R.format_duration(0.5) == "30 s" and R.format_duration(4.56) == "4.6 min"
-    assert R.format_duration(45) == "45 min" and R.format_duration(150) == "2.5 h"
-    assert R.format_duration(4 * 1440) == "4.0 days" and R.format_duration(np.nan) == "n/a"
 
 
 def test_excluded_note_names_a_model_with_a_horizon_outside_the_task_lengths():
@@ -34,36 +28,7 @@ def test_excluded_note_names_a_model_with_a_horizon_outside_the_task_lengths():
     runs = planted_runs(0, models=(("A", 2.0, -0.7), ("Z", -1.5, -0.7)))
     table = fit_multiverse(runs)
     elig = model_eligibility(table, runs).set_index("model")
-    assert "Z (toy)" in R.excluded_note(elig.reset_index())
-
-
-def test_bootstrap_wide_has_one_column_per_chosen_model():
-    runs = planted_runs(0)
-    specs = one_at_a_time(specification_grid(weighting=["invsqrt_task_weight"],
-                                                   success=["delivered", "fractional"]))
-    full = bootstrap_specifications(runs, specs, 30, np.random.default_rng(5))
-    picks = choose_focus_models(fit_multiverse(runs, specs), ["B"], ["A"])
-    wide = R.bootstrap_wide(full, specs, picks)
-    assert list(wide.columns) == ["choice changed", "changed to", "B", "A"]
-    assert wide["choice changed"].iloc[0] == "none (METR's choices)"
-    assert wide["changed to"].iloc[1:].tolist() == ["fractional credit"] * 0 + list(
-        wide["changed to"].iloc[1:])
-    assert all("(" in c for c in wide["B"])
-
-
-def test_display_tables_use_labels_not_raw_levels():
-    runs = planted_runs(0)
-    table = fit_multiverse(runs)
-    picks = choose_focus_models(table, ["A"], ["B"])
-    effects = R.effects_display(dimension_effects(table), picks)
-    assert list(effects.columns) == ["choice", "changed to", "A", "B"]
-    text = " ".join(effects["changed to"])
-    for raw in ("0.000000", "none", "baseline_times", "no_rebench", "score>=0.5"):
-        assert raw not in text.split(", ")
-    assert effects["A"].str.startswith("×").all()
-    pos = R.position_display(headline_position(table), table)
-    assert list(pos.columns[:2]) == ["model", "dataset"]
-    assert pos["METR's percentile"].str.endswith(("st", "nd", "rd", "th")).all()
+    assert "Z (toy)" in excluded_note(elig.reset_index())
 
 
 def test_chapter_numbers_same_keys_with_and_without_the_focus_model():
@@ -75,15 +40,15 @@ def test_chapter_numbers_same_keys_with_and_without_the_focus_model():
     pos = add_labels(headline_position(table), table)
     shares = variance_shares(table)
     effects = dimension_effects(table)
-    got = R.chapter_numbers(table, grid, elig, pos, shares, effects,
-                            choose_focus_models(table, ["C"]), [], False)
-    empty = R.chapter_numbers(table, grid, elig, pos, shares, effects,
-                              choose_focus_models(table, ["C"]).iloc[0:0], ["o3"], False)
+    got = chapter_numbers(table, grid, elig, pos, shares, effects,
+                          choose_focus_models(table, ["C"]), [], False)
+    empty = chapter_numbers(table, grid, elig, pos, shares, effects,
+                            choose_focus_models(table, ["C"]).iloc[0:0], ["o3"], False)
     assert got.keys() == empty.keys()
     assert got["focus_label"] == "C (toy)" and got["focus_success_fractional"].startswith("×")
     assert empty["focus_headline"] == NOT_AVAILABLE and "o3" in empty["missing_note"]
-    tn = R.trend_chapter_numbers(pos, shares, choose_focus_models(table, ["C"]).iloc[0:0],
-                                 "2019-01-01")
+    tn = trend_chapter_numbers(pos, shares, choose_focus_models(table, ["C"]).iloc[0:0],
+                               "2019-01-01")
     assert tn["trend_headline"] == NOT_AVAILABLE
 
 
@@ -103,8 +68,8 @@ def test_quoted_largest_change_is_one_at_a_time_from_metr():
     # a change of two choices at once (not one at a time) is never the answer
     two = table[(table["model"] == "C") & ~table["spec"].isin(oat["spec"])]["spec"].iloc[0]
     planted.loc[(planted["spec"] == two) & (planted["model"] == "C"), "p50_min"] = 1e5 * metr
-    text = R.chapter_numbers(planted, grid, model_eligibility(planted, runs),
-                             add_labels(headline_position(planted), planted),
+    text = chapter_numbers(planted, grid, model_eligibility(planted, runs),
+                           add_labels(headline_position(planted), planted),
                              variance_shares(planted), dimension_effects(planted),
                              choose_focus_models(planted, ["C"]), [], False)
     assert text["focus_top_effect"].startswith("switching the link function to probit: ")
@@ -120,10 +85,10 @@ def test_noise_numbers_agree_in_number():
                              "horizon_min": values, "ci_low_min": [5.0] * 3,
                              "ci_high_min": [20.0] * 3})
 
-    assert R.noise_numbers(boot([10.0, 30.0, 12.0]), specs, picks, 100)["outside_text"] == (
+    assert noise_numbers(boot([10.0, 30.0, 12.0]), specs, picks, 100)["outside_text"] == (
         "1 of the 2 single changes moves the horizon outside the 95% interval of METR's choices")
-    assert R.noise_numbers(boot([10.0, 30.0, 40.0]), specs, picks, 100)["outside_text"] == (
+    assert noise_numbers(boot([10.0, 30.0, 40.0]), specs, picks, 100)["outside_text"] == (
         "both single changes move the horizon outside the 95% interval of METR's choices")
-    assert R.noise_numbers(boot([10.0, 11.0, 12.0]), specs, picks, 100)["outside_text"] == (
+    assert noise_numbers(boot([10.0, 11.0, 12.0]), specs, picks, 100)["outside_text"] == (
         "none of the 2 single changes moves the horizon outside the 95% interval of METR's "
         "choices")

@@ -35,10 +35,10 @@ def test_bootstrap_headline_equals_horizon_table():
 def test_bootstrap_of_chosen_models_equals_the_full_bootstrap():
     runs = planted_runs(0)
     specs = one_at_a_time(specification_grid(weighting=["invsqrt_task_weight"],
-                                                   success=["delivered", "fractional"]))
+                                             success=["delivered", "fractional"]))
     full = bootstrap_specifications(runs, specs, 30, np.random.default_rng(5))
     some = bootstrap_specifications(runs, specs, 30, np.random.default_rng(5),
-                                       models=pd.DataFrame({"dataset": ["toy"], "model": ["B"]}))
+                                    models=pd.DataFrame({"dataset": ["toy"], "model": ["B"]}))
     assert set(some["model"]) == {"B"}
     pd.testing.assert_frame_equal(some.reset_index(drop=True),
                                   full[full["model"] == "B"].reset_index(drop=True))

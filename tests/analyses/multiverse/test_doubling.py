@@ -16,7 +16,7 @@ def test_doubling_multiverse_matches_trend_module():
     dates = pd.Series(pd.to_datetime(["2019-06-01", "2020-03-01", "2021-01-01", "2021-01-01",
                                       "2022-05-01", "2023-02-01"]), index=[m[0] for m in models])
     table = fit_multiverse(runs, specification_grid(success=["delivered", "fractional"],
-                                                          subset=["all"], link=["logistic"]))
+                                                    subset=["all"], link=["logistic"]))
     trend = doubling_multiverse(table, dates, windows=["2019-01-01", "2021-01-01"])
     for _, row in trend.iterrows():
         p50 = table[table["spec"] == row["spec"]].set_index("model")["p50_min"].dropna()

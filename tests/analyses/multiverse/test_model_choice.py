@@ -28,7 +28,7 @@ def test_choose_focus_models_prefers_the_focus_dataset():
                       planted_runs(1, models=(("A", 2.0, -0.7), ("C", 5.5, -0.8)),
                                    dataset="new")], ignore_index=True)
     table = fit_multiverse(runs, specification_grid(weighting=["invsqrt_task_weight"],
-                                                          success=["delivered"]))
+                                                    success=["delivered"]))
     picks = choose_focus_models(table, ["C"], ["A", "B"])
     # the focus model's first dataset ("new") is home: A from there, B only exists in "old"
     assert list(zip(picks["display_name"], picks["dataset"])) == [("C", "new"), ("A", "new"),

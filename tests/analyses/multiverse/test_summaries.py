@@ -58,7 +58,7 @@ def test_variance_shares_known_answer():
 @given(st.lists(st.floats(-5, 5), min_size=24, max_size=24))
 def test_variance_shares_are_fractions_on_balanced_grids(vals):
     grid = specification_grid(regularization=[0.1, 0.0], success=["delivered", "fractional"],
-                                 subset=["all"], link=["logistic", "probit"])
+                              subset=["all"], link=["logistic", "probit"])
     table = grid.assign(dataset="d", model="m", p50_min=np.exp2(np.array(vals[:len(grid)])))
     shares = variance_shares(table).set_index("dimension")["share"]
     assert (shares[DIMENSION_COLUMNS] >= -1e-12).all()
