@@ -3,7 +3,7 @@
 import pandas as pd
 
 from horizonlib.analyses.multiverse.fits import fit_multiverse
-from horizonlib.analyses.multiverse.grid import one_at_a_time, specification_grid
+from horizonlib.analyses.multiverse.grid import specification_grid
 from horizonlib.analyses.multiverse.model_choice import (
     add_labels,
     choose_focus_models,
@@ -20,7 +20,7 @@ from horizonlib.report.multiverse import (
     noise_numbers,
     trend_chapter_numbers,
 )
-from tests.analyses.multiverse.planted import planted_runs
+from tests.analyses.multiverse.planted import planted_largest_change, planted_runs
 
 
 def test_excluded_note_names_a_model_with_a_horizon_outside_the_task_lengths():
@@ -55,23 +55,11 @@ def test_chapter_numbers_same_keys_with_and_without_the_focus_model():
 def test_quoted_largest_change_is_one_at_a_time_from_metr():
     """The quoted largest change is a one-choice change from METR's specification (a planted value
     decides which)."""
-    runs = planted_runs(0)
-    grid = specification_grid()
-    table = fit_multiverse(runs, grid)
-    oat = one_at_a_time(grid)
-    rows = table[(table["model"] == "C")].merge(oat[["spec", "changed"]], on="spec")
-    metr = float(rows.loc[rows["changed"] == "none", "p50_min"].iloc[0])
-    # plant: the probit spec (one change) moves C's horizon by a factor of 5
-    probit = rows.loc[rows["changed"] == "link", "spec"].iloc[0]
-    planted = table.copy()
-    planted.loc[(planted["spec"] == probit) & (planted["model"] == "C"), "p50_min"] = 1000 * metr
-    # a change of two choices at once (not one at a time) is never the answer
-    two = table[(table["model"] == "C") & ~table["spec"].isin(oat["spec"])]["spec"].iloc[0]
-    planted.loc[(planted["spec"] == two) & (planted["model"] == "C"), "p50_min"] = 1e5 * metr
+    runs, grid, planted, _ = planted_largest_change()
     text = chapter_numbers(planted, grid, model_eligibility(planted, runs),
                            add_labels(headline_position(planted), planted),
-                             variance_shares(planted), dimension_effects(planted),
-                             choose_focus_models(planted, ["C"]), [], False)
+                           variance_shares(planted), dimension_effects(planted),
+                           choose_focus_models(planted, ["C"]), [], False)
     assert text["focus_top_effect"].startswith("switching the link function to probit: ")
     assert text["focus_top_effect"].endswith("(×1000.00)")
 

@@ -119,11 +119,11 @@ def bootstrap_specifications(
                     # cells with zero weight in every replicate add nothing: leave them out
                     nz = Wr.any(axis=0)
                     res = fit_batch(spec["link"], x2[nz], y2[nz], Wr[:, nz],
-                                     float(spec["regularization"]))
+                                    float(spec["regularization"]))
                     ok = res.status == "ok"
                     for p in ps:
-                        h = np.asarray(link_horizon(spec["link"], p, res.intercept[ok], res.slope[ok]),
-                                       dtype=float)
+                        h = np.asarray(link_horizon(spec["link"], p, res.intercept[ok],
+                                                    res.slope[ok]), dtype=float)
                         h = h[np.isfinite(h)]
                         # degenerate fits and infinite horizons are counted, as horizon_table does
                         failed[p] = int(n_bootstrap - len(h))

@@ -1,8 +1,12 @@
-"""Runs from planted logistic curves, shared by the multiverse tests."""
+"""Planted data shared by the multiverse tests: runs from known logistic curves, and a multiverse
+table with a planted largest single change."""
 
 import numpy as np
 import pandas as pd
 from scipy.special import expit
+
+from horizonlib.analyses.multiverse.fits import fit_multiverse
+from horizonlib.analyses.multiverse.grid import one_at_a_time, specification_grid
 
 
 def planted_runs(seed=0, models=(("A", 2.0, -0.7), ("B", 4.0, -0.6), ("C", 5.5, -0.8)),
@@ -34,3 +38,27 @@ def planted_runs(seed=0, models=(("A", 2.0, -0.7), ("B", 4.0, -0.6), ("C", 5.5, 
                     "human_source": hsource[t], "score": score, "success": s,
                 })
     return pd.DataFrame(rows)
+
+
+def planted_largest_change():
+    """Model C of :func:`planted_runs` with two planted 50% horizons: the probit specification
+    (one choice changed from METR's) at 1000 x METR's, and a specification that changes two
+    choices at 1e5 x METR's (which is never a single change).
+
+    Returns
+    -------
+    (runs, grid, planted, metr) : the runs, the full grid, the multiverse table with the planted
+        values, and C's 50% horizon under METR's choices (minutes).
+    """
+    runs = planted_runs(0)
+    grid = specification_grid()
+    table = fit_multiverse(runs, grid)
+    oat = one_at_a_time(grid)
+    rows = table[(table["model"] == "C")].merge(oat[["spec", "changed"]], on="spec")
+    metr = float(rows.loc[rows["changed"] == "none", "p50_min"].iloc[0])
+    probit = rows.loc[rows["changed"] == "link", "spec"].iloc[0]
+    two = table[(table["model"] == "C") & ~table["spec"].isin(oat["spec"])]["spec"].iloc[0]
+    planted = table.copy()
+    planted.loc[(planted["spec"] == probit) & (planted["model"] == "C"), "p50_min"] = 1000 * metr
+    planted.loc[(planted["spec"] == two) & (planted["model"] == "C"), "p50_min"] = 1e5 * metr
+    return runs, grid, planted, metr

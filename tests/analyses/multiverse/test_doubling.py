@@ -40,6 +40,3 @@ def test_doubling_multiverse_leaves_out_undated_models():
     dates = pd.Series(pd.to_datetime(["2020-01-01", "2021-01-01"]), index=["A", "B"])
     trend = doubling_multiverse(table, dates, selections=["all"])
     assert trend.iloc[0]["models"] == "A;B"
-
-
-# --------------------------------------------------------------------------- bootstrap, results

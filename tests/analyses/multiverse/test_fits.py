@@ -63,9 +63,6 @@ def test_probit_degenerate_statuses():
     assert fit_probit_batch(x, np.array([1.0, 1, 0, 0]), w, 0.1).status[0] == "ok"
 
 
-# --------------------------------------------------------------------------- grid
-
-
 def test_grid_reproduces_headline_fit_exactly():
     runs = pd.concat([planted_runs(0), planted_runs(1, dataset="toy2")], ignore_index=True)
     table = fit_multiverse(runs)

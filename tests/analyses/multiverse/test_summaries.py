@@ -12,7 +12,6 @@ from horizonlib.analyses.multiverse.grid import (
     DIMENSIONS,
     DIMENSION_COLUMNS,
     NO_FLAGS,
-    one_at_a_time,
     specification_grid,
 )
 from horizonlib.analyses.multiverse.summaries import (
@@ -22,7 +21,7 @@ from horizonlib.analyses.multiverse.summaries import (
     specification_curve,
     variance_shares,
 )
-from tests.analyses.multiverse.planted import planted_runs
+from tests.analyses.multiverse.planted import planted_largest_change, planted_runs
 
 
 def test_dimension_without_effect_has_zero_variance_share():
@@ -93,27 +92,12 @@ def test_specification_curve_sorted():
     assert np.all(np.diff(cur["p50_min"]) >= 0) and cur["is_metr"].sum() == 1
 
 
-# --------------------------------------------------------------------------- doubling time
-
-
 def test_largest_single_change_is_one_at_a_time_from_metr():
     """The quoted largest change is a one-choice change from METR's specification, read off the
-    same fits as the table of single changes (a planted value decides which)."""
-    runs = planted_runs(0)
-    grid = specification_grid()
-    table = fit_multiverse(runs, grid)
-    oat = one_at_a_time(grid)
-    rows = table[(table["model"] == "C")].merge(oat[["spec", "changed"]], on="spec")
-    metr = float(rows.loc[rows["changed"] == "none", "p50_min"].iloc[0])
-    # plant: the probit spec (one change) moves C's horizon by a factor of 5
-    probit = rows.loc[rows["changed"] == "link", "spec"].iloc[0]
-    planted = table.copy()
-    planted.loc[(planted["spec"] == probit) & (planted["model"] == "C"), "p50_min"] = 1000 * metr
+    same fits as the table of single changes (planted values decide which): the planted probit
+    change (x1000), not the larger planted change of two choices at once (x1e5)."""
+    runs, grid, planted, metr = planted_largest_change()
     got = largest_single_change(planted, grid, "toy", "C")
     assert got["dimension"] == "link" and got["level"] == "probit"
     assert got["ratio"] == pytest.approx(1000.0) and got["metr_min"] == pytest.approx(metr)
-    # a change of two choices at once (not one at a time) is never the answer
-    two = table[(table["model"] == "C") & ~table["spec"].isin(oat["spec"])]["spec"].iloc[0]
-    planted.loc[(planted["spec"] == two) & (planted["model"] == "C"), "p50_min"] = 1e5 * metr
-    assert largest_single_change(planted, grid, "toy", "C")["ratio"] == pytest.approx(1000.0)
     assert largest_single_change(planted, grid, "toy", "absent") is None
