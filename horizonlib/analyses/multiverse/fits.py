@@ -50,8 +50,8 @@ def fit_batch(link: str, x: np.ndarray, y: np.ndarray, W: np.ndarray, regulariza
 
 
 def link_horizon(link: str, p: float, a, b):
-def fit_batch(link: str, x: np.ndarray, y: np.ndarray, W: np.ndarray,
-              regularization: float):
+    """Horizon (minutes) at success probability ``p`` of fits with intercepts ``a``, slopes
+    ``b`` (log-odds or probit units per log2 minute)."""
     return horizon_at(p, a, b) if link == "logistic" else probit_horizon_at(p, a, b)
 
 
