@@ -28,7 +28,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
-    from horizonlib.analyses import multiverse as mv
+    from horizonlib.analyses.multiverse.bootstrap import bootstrap_specifications
+    from horizonlib.analyses.multiverse.doubling import doubling_multiverse
+    from horizonlib.analyses.multiverse.fits import fit_multiverse
+    from horizonlib.analyses.multiverse.grid import one_at_a_time, specification_grid
+    from horizonlib.analyses.multiverse.summaries import headline_position, variance_shares
     from horizonlib.data.published import load_release_dates
     from horizonlib.data.runs import load_runs
 
@@ -40,15 +44,15 @@ def main() -> None:
                                     "release-dates-cross-domain"], mirror=args.mirror,
                                    cache_dir=cache)
     t1 = time.perf_counter()
-    grid = mv.specification_grid()
-    table = mv.fit_multiverse(runs, grid)
+    grid = specification_grid()
+    table = fit_multiverse(runs, grid)
     t2 = time.perf_counter()
-    trend = mv.doubling_multiverse(table, dates, ["2019-01-01", "2024-01-01"])
-    mv.variance_shares(table)
-    mv.headline_position(table)
+    trend = doubling_multiverse(table, dates, ["2019-01-01", "2024-01-01"])
+    variance_shares(table)
+    headline_position(table)
     t3 = time.perf_counter()
-    oat = mv.one_at_a_time(grid)
-    mv.bootstrap_specifications(runs, oat, args.n_bootstrap, np.random.default_rng(args.seed))
+    oat = one_at_a_time(grid)
+    bootstrap_specifications(runs, oat, args.n_bootstrap, np.random.default_rng(args.seed))
     t4 = time.perf_counter()
 
     n_models = table.groupby(["dataset", "model"]).ngroups

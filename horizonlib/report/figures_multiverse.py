@@ -19,8 +19,8 @@ import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 
-from horizonlib.analyses.multiverse import DIMENSION_COLUMNS, DIMENSIONS
-from horizonlib.report.multiverse import level_label
+from horizonlib.analyses.multiverse.grid import DIMENSION_COLUMNS, DIMENSIONS
+from horizonlib.report.multiverse_labels import level_label
 from horizonlib.common.units import format_duration
 
 DIMENSION_LABELS = {
@@ -106,7 +106,8 @@ def plot_specification_curves(curves: dict[str, pd.DataFrame], value: str = "p50
     Parameters
     ----------
     curves : dict of str -> pandas.DataFrame
-        Panel title -> :func:`horizonlib.analyses.multiverse.specification_curve` output (one model).
+        Panel title -> :func:`horizonlib.analyses.multiverse.summaries.specification_curve`
+        output (one model).
     value : str, optional
         Column plotted (minutes).
     value_label : str, optional
@@ -175,8 +176,8 @@ def plot_variance_shares(shares: pd.DataFrame, label: str = "label",
     Parameters
     ----------
     shares : pandas.DataFrame
-        :func:`horizonlib.analyses.multiverse.variance_shares` output with an added ``label`` column
-        naming each bar (model or trend).
+        :func:`horizonlib.analyses.multiverse.summaries.variance_shares` output with an added
+        ``label`` column naming each bar (model or trend).
     label : str, optional
         Column holding the bar labels.
     ylabel : str, optional
@@ -216,7 +217,8 @@ def plot_multiverse_ranges(position: pd.DataFrame, label: str = "label",
     Parameters
     ----------
     position : pandas.DataFrame
-        :func:`horizonlib.analyses.multiverse.headline_position` output with a ``label`` column.
+        :func:`horizonlib.analyses.multiverse.summaries.headline_position` output with a
+        ``label`` column.
     label : str, optional
         Column naming each row.
     value_label : str, optional

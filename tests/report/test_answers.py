@@ -3,8 +3,10 @@
 import numpy as np
 import pandas as pd
 
-from horizonlib.report import answers
 from horizonlib.report.answers import collect_answers
+from horizonlib.report.answers_lookup import label_dataset, label_display
+from horizonlib.report.answers_multiverse import multiverse_answers
+from horizonlib.report.answers_trend import bic_sentence
 from horizonlib.common.text import NOT_AVAILABLE, month_of, phrase
 
 
@@ -83,7 +85,7 @@ def test_multiverse_percentile_of_metr_choice():
     rows = pd.DataFrame([dict(metr, p50_min=100.0), dict(metr, link="probit", p50_min=150.0),
                          dict(metr, subset="hcast", p50_min=200.0),
                          dict(metr, regularization=0.0, p50_min=50.0)])
-    got = answers.multiverse_answers(rows, "o3")
+    got = multiverse_answers(rows, "o3")
     assert got["mv_metr"] == "100.0 min" and got["mv_percentile"] == "25th"
     assert got["mv_range"] == "50.0 to 200.0 min" and got["mv_n"] == "4"
     assert got["mv_biggest"] == "HCAST only (× 2.00 against METR's choices)"
@@ -93,8 +95,8 @@ def test_phrase_and_month():
     assert phrase(np.nan) == NOT_AVAILABLE
     assert phrase(3.14159, digits=2, unit="min") == "3.14 min"
     assert month_of(2025.0) == "January 2025"
-    assert answers.label_display("o3 (Inspect) [th-1-1]") == "o3"
-    assert answers.label_dataset("o3 (Inspect) [th-1-1]") == "th-1-1"
+    assert label_display("o3 (Inspect) [th-1-1]") == "o3"
+    assert label_dataset("o3 (Inspect) [th-1-1]") == "th-1-1"
 
 
 def test_every_page_key_exists_with_one_focus_and_no_comparison(tmp_path):
@@ -115,9 +117,9 @@ def test_answers_page_uses_only_keys_that_collect_answers_provides(repo_root, tm
 
 
 def test_bic_sentence_follows_the_sign():
-    assert "no evidence for a break" in answers.bic_sentence(-0.7)
-    assert "weak evidence" in answers.bic_sentence(3.3)
-    assert "strong evidence" in answers.bic_sentence(9.0)
+    assert "no evidence for a break" in bic_sentence(-0.7)
+    assert "weak evidence" in bic_sentence(3.3)
+    assert "strong evidence" in bic_sentence(9.0)
     from horizonlib.common.text import english_list
 
     assert english_list(["a", "b", "c"]) == "a, b and c" and english_list([]) == "none"

@@ -5,13 +5,19 @@ import numpy as np
 import pytest
 
 from horizonlib.report import figures_multiverse as fm
-from horizonlib.analyses import multiverse as mv
-from tests.analyses.test_multiverse import planted_runs
+from horizonlib.analyses.multiverse.fits import fit_multiverse
+from horizonlib.analyses.multiverse.model_choice import add_labels
+from horizonlib.analyses.multiverse.summaries import (
+    headline_position,
+    specification_curve,
+    variance_shares,
+)
+from tests.analyses.multiverse.planted import planted_runs
 
 
 @pytest.fixture(scope="module")
 def table():
-    return mv.fit_multiverse(planted_runs(0))
+    return fit_multiverse(planted_runs(0))
 
 
 def assert_labelled(fig):
@@ -22,8 +28,8 @@ def assert_labelled(fig):
 
 
 def test_specification_curves(table):
-    curves = {"A": mv.specification_curve(table, "toy", "A"),
-              "B": mv.specification_curve(table, "toy", "B")}
+    curves = {"A": specification_curve(table, "toy", "A"),
+              "B": specification_curve(table, "toy", "B")}
     fig = fm.plot_specification_curves(curves)
     assert_labelled(fig)
     assert len(fig.axes) == 4
@@ -42,7 +48,7 @@ def test_specification_curves(table):
 
 
 def test_variance_shares_bars(table):
-    shares = mv.add_labels(mv.variance_shares(table), table)
+    shares = add_labels(variance_shares(table), table)
     fig = fm.plot_variance_shares(shares)
     assert_labelled(fig)
     # one bar per model and drawn dimension (hack_policy has one level: not drawn)
@@ -50,7 +56,7 @@ def test_variance_shares_bars(table):
 
 
 def test_ranges(table):
-    pos = mv.add_labels(mv.headline_position(table), table)
+    pos = add_labels(headline_position(table), table)
     fig = fm.plot_multiverse_ranges(pos)
     assert_labelled(fig)
     assert fig.axes[0].get_xscale() == "log"
@@ -62,7 +68,7 @@ def test_duration_ticks_are_plain_and_spaced():
     assert np.all(np.diff(np.log(ticks)) >= np.log(3000 / 2) / 7 - 1e-12)
     _, days = fm.duration_ticks(25, 300, "days", n=5)
     assert days == ["30 days", "50 days", "100 days", "200 days"]
-    fig = fm.plot_multiverse_ranges(mv.add_labels(mv.headline_position(mv.fit_multiverse(
-        planted_runs(0))), mv.fit_multiverse(planted_runs(0))))
+    fig = fm.plot_multiverse_ranges(add_labels(headline_position(fit_multiverse(
+        planted_runs(0))), fit_multiverse(planted_runs(0))))
     assert all("10^" not in t.get_text() and "×10" not in t.get_text()
                for t in fig.axes[0].get_xticklabels())

@@ -1,100 +1,65 @@
-"""Tests of the multiverse chapter's sentences and display tables (horizonlib.report.multiverse)."""
+"""The multiverse chapter's quoted numbers and sentences (horizonlib.report.multiverse)."""
 
-import numpy as np
 import pandas as pd
 
-from horizonlib.analyses import multiverse as mv
-from horizonlib.report import multiverse as R
-from tests.analyses.test_multiverse import planted_runs
-
-
-def test_level_labels_and_durations():
-    assert R.level_label("regularization", 0.01) == "λ = 0.01"
-    assert R.level_label("success", "score>=0.5") == "score ≥ 0.5"
-    assert R.level_label("subset", "baseline_times") == "measured human times only"
-    assert R.format_duration(0.5) == "30 s" and R.format_duration(4.56) == "4.6 min"
-    assert R.format_duration(45) == "45 min" and R.format_duration(150) == "2.5 h"
-    assert R.format_duration(4 * 1440) == "4.0 days" and R.format_duration(np.nan) == "n/a"
+from horizonlib.analyses.multiverse.fits import fit_multiverse
+from horizonlib.analyses.multiverse.grid import specification_grid
+from horizonlib.analyses.multiverse.model_choice import (
+    add_labels,
+    choose_focus_models,
+    model_eligibility,
+)
+from horizonlib.analyses.multiverse.summaries import (
+    dimension_effects,
+    headline_position,
+    variance_shares,
+)
+from horizonlib.report.multiverse import (
+    chapter_numbers,
+    excluded_note,
+    noise_numbers,
+    trend_chapter_numbers,
+)
+from tests.analyses.multiverse.planted import planted_largest_change, planted_runs
 
 
 def test_excluded_note_names_a_model_with_a_horizon_outside_the_task_lengths():
     # Z succeeds on the shortest tasks only now and then: a horizon far below one minute
     runs = planted_runs(0, models=(("A", 2.0, -0.7), ("Z", -1.5, -0.7)))
-    table = mv.fit_multiverse(runs)
-    elig = mv.model_eligibility(table, runs).set_index("model")
-    assert "Z (toy)" in R.excluded_note(elig.reset_index())
-
-
-def test_bootstrap_wide_has_one_column_per_chosen_model():
-    runs = planted_runs(0)
-    specs = mv.one_at_a_time(mv.specification_grid(weighting=["invsqrt_task_weight"],
-                                                   success=["delivered", "fractional"]))
-    full = mv.bootstrap_specifications(runs, specs, 30, np.random.default_rng(5))
-    picks = mv.choose_focus_models(mv.fit_multiverse(runs, specs), ["B"], ["A"])
-    wide = R.bootstrap_wide(full, specs, picks)
-    assert list(wide.columns) == ["choice changed", "changed to", "B", "A"]
-    assert wide["choice changed"].iloc[0] == "none (METR's choices)"
-    assert wide["changed to"].iloc[1:].tolist() == ["fractional credit"] * 0 + list(
-        wide["changed to"].iloc[1:])
-    assert all("(" in c for c in wide["B"])
-
-
-def test_display_tables_use_labels_not_raw_levels():
-    runs = planted_runs(0)
-    table = mv.fit_multiverse(runs)
-    picks = mv.choose_focus_models(table, ["A"], ["B"])
-    effects = R.effects_display(mv.dimension_effects(table), picks)
-    assert list(effects.columns) == ["choice", "changed to", "A", "B"]
-    text = " ".join(effects["changed to"])
-    for raw in ("0.000000", "none", "baseline_times", "no_rebench", "score>=0.5"):
-        assert raw not in text.split(", ")
-    assert effects["A"].str.startswith("×").all()
-    pos = R.position_display(mv.headline_position(table), table)
-    assert list(pos.columns[:2]) == ["model", "dataset"]
-    assert pos["METR's percentile"].str.endswith(("st", "nd", "rd", "th")).all()
+    table = fit_multiverse(runs)
+    elig = model_eligibility(table, runs).set_index("model")
+    assert "Z (toy)" in excluded_note(elig.reset_index())
 
 
 def test_chapter_numbers_same_keys_with_and_without_the_focus_model():
-    from horizonlib.report.answers import NOT_AVAILABLE
+    from horizonlib.common.text import NOT_AVAILABLE
     runs = planted_runs(0)
-    grid = mv.specification_grid()
-    table = mv.fit_multiverse(runs, grid)
-    elig = mv.model_eligibility(table, runs)
-    pos = mv.add_labels(mv.headline_position(table), table)
-    shares = mv.variance_shares(table)
-    effects = mv.dimension_effects(table)
-    got = R.chapter_numbers(table, grid, elig, pos, shares, effects,
-                            mv.choose_focus_models(table, ["C"]), [], False)
-    empty = R.chapter_numbers(table, grid, elig, pos, shares, effects,
-                              mv.choose_focus_models(table, ["C"]).iloc[0:0], ["o3"], False)
+    grid = specification_grid()
+    table = fit_multiverse(runs, grid)
+    elig = model_eligibility(table, runs)
+    pos = add_labels(headline_position(table), table)
+    shares = variance_shares(table)
+    effects = dimension_effects(table)
+    got = chapter_numbers(table, grid, elig, pos, shares, effects,
+                          choose_focus_models(table, ["C"]), [], False)
+    empty = chapter_numbers(table, grid, elig, pos, shares, effects,
+                            choose_focus_models(table, ["C"]).iloc[0:0], ["o3"], False)
     assert got.keys() == empty.keys()
     assert got["focus_label"] == "C (toy)" and got["focus_success_fractional"].startswith("×")
     assert empty["focus_headline"] == NOT_AVAILABLE and "o3" in empty["missing_note"]
-    tn = R.trend_chapter_numbers(pos, shares, mv.choose_focus_models(table, ["C"]).iloc[0:0],
-                                 "2019-01-01")
+    tn = trend_chapter_numbers(pos, shares, choose_focus_models(table, ["C"]).iloc[0:0],
+                               "2019-01-01")
     assert tn["trend_headline"] == NOT_AVAILABLE
 
 
 def test_quoted_largest_change_is_one_at_a_time_from_metr():
     """The quoted largest change is a one-choice change from METR's specification (a planted value
     decides which)."""
-    runs = planted_runs(0)
-    grid = mv.specification_grid()
-    table = mv.fit_multiverse(runs, grid)
-    oat = mv.one_at_a_time(grid)
-    rows = table[(table["model"] == "C")].merge(oat[["spec", "changed"]], on="spec")
-    metr = float(rows.loc[rows["changed"] == "none", "p50_min"].iloc[0])
-    # plant: the probit spec (one change) moves C's horizon by a factor of 5
-    probit = rows.loc[rows["changed"] == "link", "spec"].iloc[0]
-    planted = table.copy()
-    planted.loc[(planted["spec"] == probit) & (planted["model"] == "C"), "p50_min"] = 1000 * metr
-    # a change of two choices at once (not one at a time) is never the answer
-    two = table[(table["model"] == "C") & ~table["spec"].isin(oat["spec"])]["spec"].iloc[0]
-    planted.loc[(planted["spec"] == two) & (planted["model"] == "C"), "p50_min"] = 1e5 * metr
-    text = R.chapter_numbers(planted, grid, mv.model_eligibility(planted, runs),
-                             mv.add_labels(mv.headline_position(planted), planted),
-                             mv.variance_shares(planted), mv.dimension_effects(planted),
-                             mv.choose_focus_models(planted, ["C"]), [], False)
+    runs, grid, planted, _ = planted_largest_change()
+    text = chapter_numbers(planted, grid, model_eligibility(planted, runs),
+                           add_labels(headline_position(planted), planted),
+                           variance_shares(planted), dimension_effects(planted),
+                           choose_focus_models(planted, ["C"]), [], False)
     assert text["focus_top_effect"].startswith("switching the link function to probit: ")
     assert text["focus_top_effect"].endswith("(×1000.00)")
 
@@ -108,10 +73,10 @@ def test_noise_numbers_agree_in_number():
                              "horizon_min": values, "ci_low_min": [5.0] * 3,
                              "ci_high_min": [20.0] * 3})
 
-    assert R.noise_numbers(boot([10.0, 30.0, 12.0]), specs, picks, 100)["outside_text"] == (
+    assert noise_numbers(boot([10.0, 30.0, 12.0]), specs, picks, 100)["outside_text"] == (
         "1 of the 2 single changes moves the horizon outside the 95% interval of METR's choices")
-    assert R.noise_numbers(boot([10.0, 30.0, 40.0]), specs, picks, 100)["outside_text"] == (
+    assert noise_numbers(boot([10.0, 30.0, 40.0]), specs, picks, 100)["outside_text"] == (
         "both single changes move the horizon outside the 95% interval of METR's choices")
-    assert R.noise_numbers(boot([10.0, 11.0, 12.0]), specs, picks, 100)["outside_text"] == (
+    assert noise_numbers(boot([10.0, 11.0, 12.0]), specs, picks, 100)["outside_text"] == (
         "none of the 2 single changes moves the horizon outside the 95% interval of METR's "
         "choices")
