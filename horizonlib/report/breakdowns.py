@@ -19,19 +19,18 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from horizonlib.analyses.breakdowns import (
+from horizonlib.analyses.breakdowns.influence import top_movers
+from horizonlib.analyses.breakdowns.selection import (
     ALL_TASKS,
     MIN_LOG2_SPREAD,
     MODEL_KEY,
     REBENCH,
     REBENCH_ONLY,
     WITHOUT_REBENCH,
-    kernel_models,
     missing_models,
-    prediction_table,
-    top_movers,
     without_label,
 )
+from horizonlib.analyses.breakdowns.subsets import kernel_models, prediction_table
 from horizonlib.common.text import count_of, ratio_text, verb_for  # noqa: F401  (used by chapters' modules)
 
 

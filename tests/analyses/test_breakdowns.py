@@ -6,7 +6,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from horizonlib.analyses import breakdowns as B
+from horizonlib.analyses.breakdowns import calibration as calibration_check
+from horizonlib.analyses.breakdowns import influence as influence_refits
+from horizonlib.analyses.breakdowns import rebench
+from horizonlib.analyses.breakdowns import results as breakdown_results
+from horizonlib.analyses.breakdowns import selection
+from horizonlib.analyses.breakdowns import subsets
 from horizonlib.model.horizons import fit_horizons
 from horizonlib.report.results import write_results, append_results
 from horizonlib.data.simulate import PLANTED, simulate_runs
@@ -49,8 +54,8 @@ def test_task_means_known_answer_and_constant_cells_have_zero_width_ci():
     runs = make_runs({"m": [("ai_rd_a/main", "ai_rd_a", "RE-Bench", 480, [0.2, 0.2, 0.2]),
                             ("ai_rd_b/main", "ai_rd_b", "RE-Bench", 480, [0.0, 1.0]),
                             ("h/1", "h", "HCAST", 10, [1.0])]})
-    draws = B.rebench_task_draws(runs, 400, np.random.default_rng(0))
-    scores = B.rebench_task_scores(draws, 0.95).set_index("task_id")
+    draws = rebench.rebench_task_draws(runs, 400, np.random.default_rng(0))
+    scores = rebench.rebench_task_scores(draws, 0.95).set_index("task_id")
     assert list(scores.index) == ["ai_rd_a/main", "ai_rd_b/main"]  # HCAST left out
     a, b = scores.loc["ai_rd_a/main"], scores.loc["ai_rd_b/main"]
     assert (a["mean_score"], a["ci_low"], a["ci_high"], a["n_runs"]) == (pytest.approx(0.2),
@@ -67,7 +72,7 @@ def test_rebench_means_with_and_without_each_task():
     runs = make_runs({"m": [("ai_rd_a/main", "ai_rd_a", "RE-Bench", 480, [0.2, 0.2]),
                             ("ai_rd_b/main", "ai_rd_b", "RE-Bench", 480, [0.6, 0.6, 0.6]),
                             ("ai_rd_c/main", "ai_rd_c", "RE-Bench", 480, [0.1])]})
-    means = B.rebench_means(B.rebench_task_draws(runs, 50, np.random.default_rng(1)))
+    means = rebench.rebench_means(rebench.rebench_task_draws(runs, 50, np.random.default_rng(1)))
     got = means.set_index("variant")
     assert got.loc["all tasks", "mean_score"] == pytest.approx(0.3)  # equal weight per task
     assert got.loc["without ai_rd_b/main", "mean_score"] == pytest.approx(0.15)
@@ -80,7 +85,7 @@ def test_task_means_reject_missing_scores():
     runs = make_runs({"m": [("ai_rd_a/main", "ai_rd_a", "RE-Bench", 480, [0.2])]})
     runs.loc[0, "score"] = np.nan
     with pytest.raises(ValueError, match="no continuous score"):
-        B.rebench_task_draws(runs, 10, np.random.default_rng(0))
+        rebench.rebench_task_draws(runs, 10, np.random.default_rng(0))
 
 
 # --- weight share -------------------------------------------------------------------------------
@@ -91,11 +96,11 @@ def test_weight_share_known_answer():
     # invsqrt weights 1 : 1/sqrt(3) per task -> RE-Bench share 1 / (1 + sqrt(3))
     spec = {"m": [("ai_rd_a/main", "ai_rd_a", "RE-Bench", 480, [0, 0])]
             + [(f"h/{i}", "h", "HCAST", 10 * (i + 1), [1, 0]) for i in range(3)]}
-    share = B.weight_share(make_runs(spec)).iloc[0]
+    share = rebench.weight_share(make_runs(spec)).iloc[0]
     assert share["weight_share"] == pytest.approx(1 / (1 + np.sqrt(3)))
     assert share["run_share"] == pytest.approx(0.25)
     assert share["task_share"] == pytest.approx(0.25)
-    assert B.weight_share(make_runs(spec), "equal_task_weight").iloc[0]["weight_share"] == pytest.approx(0.25)
+    assert rebench.weight_share(make_runs(spec), "equal_task_weight").iloc[0]["weight_share"] == pytest.approx(0.25)
 
 
 # --- leave-one-out ------------------------------------------------------------------------------
@@ -118,7 +123,7 @@ def small_model_runs(draw):
 @given(small_model_runs(), st.sampled_from(["task", "family"]),
        st.sampled_from(["invsqrt_task_weight", "equal_task_weight", "none"]))
 def test_loo_weights_equal_run_weights_recomputed_on_the_dropped_data(runs, level, weighting):
-    units, W = B.loo_weights(runs, level, weighting)
+    units, W = influence_refits.loo_weights(runs, level, weighting)
     col = "task_id" if level == "task" else "task_family"
     assert list(units) == sorted(runs[col].unique())
     for u, row in zip(units, W):
@@ -133,7 +138,7 @@ def test_leave_one_out_matches_refits_one_at_a_time():
     runs = simulated()
     runs = runs[runs["alias"].isin(["Sim-Cedar", "Sim-Fir"])]
     for level, col in (("task", "task_id"), ("family", "task_family")):
-        loo = B.leave_one_out(runs, level, regularization=0.1)
+        loo = influence_refits.leave_one_out(runs, level, regularization=0.1)
         for alias in ["Sim-Cedar", "Sim-Fir"]:
             mine = loo[loo["alias"] == alias]
             assert len(mine) == runs.loc[runs["alias"] == alias, col].nunique()
@@ -151,8 +156,8 @@ def test_dropping_the_only_long_success_shortens_the_horizon():
     spec = {"m": [(f"h{i}/1", f"h{i}", "HCAST", 2 ** i, [1, 1, 1, 0] if i < 6 else [0, 0, 0, 0])
                   for i in range(10)]
             + [("long/1", "long", "HCAST", 2 ** 9, [1, 1, 1, 1])]}
-    loo = B.leave_one_out(make_runs(spec), "task", regularization=0.0)
-    top = B.top_movers(loo, 1).iloc[0]
+    loo = influence_refits.leave_one_out(make_runs(spec), "task", regularization=0.0)
+    top = influence_refits.top_movers(loo, 1).iloc[0]
     assert top["dropped"] == "long/1" and top["ratio_to_full"] < 1
 
 
@@ -161,13 +166,13 @@ def test_dropping_the_only_long_success_shortens_the_horizon():
 
 def test_subset_fits_points_equal_fits_on_the_subset_and_rebench_is_unidentified():
     runs = simulated()
-    subsets = B.standard_subsets(runs, ["ai_rd_sim_optimize_kernel/main", "not/a_task"])
-    assert set(subsets) == {"all tasks", "without RE-Bench", "RE-Bench only",
+    masks = subsets.standard_subsets(runs, ["ai_rd_sim_optimize_kernel/main", "not/a_task"])
+    assert set(masks) == {"all tasks", "without RE-Bench", "RE-Bench only",
                             "without ai_rd_sim_optimize_kernel/main"}
-    fits = B.subset_fits(runs, subsets, n_bootstrap=60, rng=np.random.default_rng(5))
+    fits = subsets.subset_fits(runs, masks, n_bootstrap=60, rng=np.random.default_rng(5))
     assert len(fits) == 6 * 4
     for name in ["all tasks", "without RE-Bench", "without ai_rd_sim_optimize_kernel/main"]:
-        ref = fit_horizons(runs[subsets[name]], "invsqrt_task_weight", 0.1, [50]).set_index("alias")
+        ref = fit_horizons(runs[masks[name]], "invsqrt_task_weight", 0.1, [50]).set_index("alias")
         got = fits[fits["subset"] == name].set_index("alias")
         np.testing.assert_allclose(got["p50_min"], ref.loc[got.index, "p50_min"], rtol=1e-8)
         assert (got["status"] == "ok").all()
@@ -183,7 +188,7 @@ def test_subset_fits_points_equal_fits_on_the_subset_and_rebench_is_unidentified
 
 def test_subset_fit_recovers_planted_horizon_unregularized():
     runs = simulated(seed=11)
-    fits = B.subset_fits(runs, {"all tasks": np.ones(len(runs), bool)}, regularization=0.0,
+    fits = subsets.subset_fits(runs, {"all tasks": np.ones(len(runs), bool)}, regularization=0.0,
                          n_bootstrap=100, rng=np.random.default_rng(2))
     merged = fits.merge(PLANTED, on="alias", suffixes=("", "_true"))
     # the planted 50% horizon lies inside the 95% interval for (nearly) every model
@@ -198,7 +203,7 @@ def test_wide_rebench_lengths_are_identified():
     rb = (runs["task_source"] == "RE-Bench").to_numpy()
     codes = pd.factorize(runs.loc[rb, "task_id"], sort=True)[0]
     runs.loc[rb, "human_minutes"] = 60.0 * 2.0 ** codes  # 1 h to 16 h
-    fits = B.subset_fits(runs, B.standard_subsets(runs), n_bootstrap=20,
+    fits = subsets.subset_fits(runs, subsets.standard_subsets(runs), n_bootstrap=20,
                          rng=np.random.default_rng(0))
     rbfit = fits[fits["subset"] == "RE-Bench only"]
     np.testing.assert_allclose(rbfit["log2_spread"], 4.0)
@@ -208,15 +213,15 @@ def test_wide_rebench_lengths_are_identified():
 def test_subset_fits_need_all_tasks_and_a_generator():
     runs = simulated()
     with pytest.raises(ValueError, match="all tasks"):
-        B.subset_fits(runs, {"x": np.ones(len(runs), bool)}, rng=np.random.default_rng(0))
+        subsets.subset_fits(runs, {"x": np.ones(len(runs), bool)}, rng=np.random.default_rng(0))
     with pytest.raises(TypeError):
-        B.subset_fits(runs, B.standard_subsets(runs), rng=None)
+        subsets.subset_fits(runs, subsets.standard_subsets(runs), rng=None)
 
 
 def test_predictions_are_the_fitted_curve_at_rebench_lengths():
     runs = simulated()
-    fits = B.subset_fits(runs, B.standard_subsets(runs), n_bootstrap=10, rng=np.random.default_rng(0))
-    pred = B.rebench_predictions(runs, fits)
+    fits = subsets.subset_fits(runs, subsets.standard_subsets(runs), n_bootstrap=10, rng=np.random.default_rng(0))
+    pred = subsets.rebench_predictions(runs, fits)
     assert len(pred) == 6 * 5
     row = pred.iloc[0]
     f = fits[(fits["alias"] == row["alias"]) & (fits["subset"] == "all tasks")].iloc[0]
@@ -232,7 +237,7 @@ def test_predictions_are_the_fitted_curve_at_rebench_lengths():
 def test_calibration_gaps_average_to_zero_by_the_intercept_score_equation(by):
     # the intercept is unpenalized, so sum_i w_i (y_i - p_i) = 0 for every model: the
     # weight-averaged gap over any partition of the runs is exactly zero
-    cal = B.calibration(simulated(), by=by, regularization=0.1)
+    cal = calibration_check.calibration(simulated(), by=by, regularization=0.1)
     total = (cal["gap"] * cal["weight"]).groupby(cal["alias"]).sum()
     np.testing.assert_allclose(total, 0.0, atol=1e-9)
     np.testing.assert_allclose(cal.groupby("alias")["weight"].sum(), 1.0)
@@ -242,7 +247,7 @@ def test_calibration_gaps_average_to_zero_by_the_intercept_score_equation(by):
 
 def test_calibration_rejects_unknown_grouping():
     with pytest.raises(ValueError):
-        B.calibration(simulated(), by="family")
+        calibration_check.calibration(simulated(), by="family")
 
 
 # --- notes and results rows ---------------------------------------------------------------------
@@ -250,11 +255,11 @@ def test_calibration_rejects_unknown_grouping():
 
 def test_missing_models_names_only_absent_models():
     runs = make_runs({"o3": [("h/1", "h", "HCAST", 1, [1])]})
-    assert B.missing_models(["o3", "o4-mini"], runs) == ["o4-mini"]
+    assert selection.missing_models(["o3", "o4-mini"], runs) == ["o4-mini"]
 
 
 def test_rebench_spread_of_task_lengths():
-    spread = B.rebench_spread(simulated()).iloc[0]
+    spread = rebench.rebench_spread(simulated()).iloc[0]
     assert spread["n_rebench_tasks"] == 5 and spread["rebench_log2_spread"] < 1 < spread["all_log2_spread"]
 
 
@@ -262,19 +267,19 @@ def test_results_rows_fit_the_schemas(tmp_path):
     runs = simulated()
     kernel = "ai_rd_sim_optimize_kernel/main"
     rng = np.random.default_rng(0)
-    draws = B.rebench_task_draws(runs, 20, rng)
-    fits = B.subset_fits(runs, B.standard_subsets(runs, [kernel]), n_bootstrap=20, rng=rng)
-    loo = pd.concat([B.leave_one_out(runs, "task"), B.leave_one_out(runs, "family")])
-    abl = B.ablation_rows(B.weight_share(runs), fits, B.rebench_means(draws), kernel)
-    write_results(B.rebench_results(B.rebench_task_scores(draws)), "rebench", tmp_path)
-    write_results(B.influence_results(loo), "influence", tmp_path)
+    draws = rebench.rebench_task_draws(runs, 20, rng)
+    fits = subsets.subset_fits(runs, subsets.standard_subsets(runs, [kernel]), n_bootstrap=20, rng=rng)
+    loo = pd.concat([influence_refits.leave_one_out(runs, "task"), influence_refits.leave_one_out(runs, "family")])
+    abl = breakdown_results.ablation_rows(rebench.weight_share(runs), fits, rebench.rebench_means(draws), kernel)
+    write_results(breakdown_results.rebench_results(rebench.rebench_task_scores(draws)), "rebench", tmp_path)
+    write_results(breakdown_results.influence_results(loo), "influence", tmp_path)
     append_results(abl, "ablations", tmp_path)
     assert set(abl["question"]) == {"rebench_share", "subset_fit", "drop_kernel"}
     dk = abl[abl["question"] == "drop_kernel"]
     assert set(dk["metric"]) == {"p50_min", "ratio_to_all", "rebench_mean"}
     assert len(dk[dk["metric"] == "rebench_mean"]) == 2 * 6
     assert not abl.duplicated(["question", "model", "variant", "metric"]).any()
-    assert B.model_label("sim", "Sim-Fir") in set(abl["model"])
+    assert selection.model_label("sim", "Sim-Fir") in set(abl["model"])
     back = pd.read_csv(tmp_path / "influence.csv")
     assert len(back) == len(loo)
 
@@ -292,15 +297,15 @@ def _kernel_case():
 
 def test_kernel_models_counts_only_models_that_ran_the_task():
     runs = _kernel_case()
-    fits = B.subset_fits(runs, B.standard_subsets(runs, ["ai_rd_k/main"]), n_bootstrap=10,
+    fits = subsets.subset_fits(runs, subsets.standard_subsets(runs, ["ai_rd_k/main"]), n_bootstrap=10,
                          rng=np.random.default_rng(0))
-    ran = B.kernel_models(fits, "ai_rd_k/main")
+    ran = subsets.kernel_models(fits, "ai_rd_k/main")
     assert list(ran["alias"]) == ["a"]
-    assert B.kernel_models(fits, None).empty
+    assert subsets.kernel_models(fits, None).empty
     # ablations: drop_kernel rows only for "a"
-    abl = B.ablation_rows(fits=fits, kernel_task="ai_rd_k/main")
+    abl = breakdown_results.ablation_rows(fits=fits, kernel_task="ai_rd_k/main")
     dk = abl[abl["question"] == "drop_kernel"]
-    assert set(dk["model"]) == {B.model_label("d", "a")}
+    assert set(dk["model"]) == {selection.model_label("d", "a")}
 
 
 def test_prediction_table_known_answer():
@@ -310,7 +315,7 @@ def test_prediction_table_known_answer():
         "observed": [0.0, 0.2, 0.5, 0.5, 0.1, 0.1],
         "predicted_all_tasks": [0.2, 0.2, 0.4, 0.4, 0.3, 0.3],
         "predicted_without_REBench": [0.3, 0.3, 0.6, 0.6, 0.2, 0.2]})
-    table = B.prediction_table(pred)
+    table = subsets.prediction_table(pred)
     got = table.set_index("model")
     assert got.loc["a", "observed"] == pytest.approx(0.1)
     assert got.loc["a", "gap"] == pytest.approx(0.1) and got.loc["b", "gap"] == pytest.approx(-0.1)

@@ -3,7 +3,10 @@
 import numpy as np
 import pandas as pd
 
-from horizonlib.analyses import breakdowns as B
+from horizonlib.analyses.breakdowns import calibration as calibration_check
+from horizonlib.analyses.breakdowns import influence as influence_refits
+from horizonlib.analyses.breakdowns import rebench
+from horizonlib.analyses.breakdowns import subsets
 from horizonlib.report import breakdowns as R
 from tests.analyses.test_breakdowns import _kernel_case, make_runs, simulated
 
@@ -30,7 +33,7 @@ def test_text_helpers():
                             ("ai_rd_b/main", "ai_rd_b", "RE-Bench", 480, [0.4])],
                       "b": [("ai_rd_a/main", "ai_rd_a", "RE-Bench", 480, [0.5]),
                             ("ai_rd_b/main", "ai_rd_b", "RE-Bench", 480, [0.5])]})
-    means = B.rebench_means(B.rebench_task_draws(runs, 20, np.random.default_rng(0)))
+    means = rebench.rebench_means(rebench.rebench_task_draws(runs, 20, np.random.default_rng(0)))
     assert R.rebench_rank_text(means, "a") == "2nd of 2 in d (2 RE-Bench tasks)"
     assert R.rebench_rank_text(means, "zz") == "not available"
     table = R.focus_rebench_table(means, ["b", "zz"], ["ai_rd_a/main", "ai_rd_c/main"])
@@ -43,9 +46,9 @@ def test_text_helpers():
 def test_focus_fit_table_explains_unidentified_rebench_fit():
     runs = simulated()
     kernel = "ai_rd_sim_optimize_kernel/main"
-    fits = B.subset_fits(runs, B.standard_subsets(runs, [kernel]), n_bootstrap=10,
+    fits = subsets.subset_fits(runs, subsets.standard_subsets(runs, [kernel]), n_bootstrap=10,
                          rng=np.random.default_rng(0))
-    table = R.focus_fit_table(fits, B.weight_share(runs), B.leave_one_out(runs, "task"),
+    table = R.focus_fit_table(fits, rebench.weight_share(runs), influence_refits.leave_one_out(runs, "task"),
                               ["Sim-Fir", "o4-mini"], kernel)
     assert list(table["model"]) == ["Sim-Fir"]
     row = table.iloc[0]
@@ -58,7 +61,7 @@ def test_focus_fit_table_explains_unidentified_rebench_fit():
 
 def test_figure_fits_and_compact_table_show_the_kernel_task_only_for_models_that_ran_it():
     runs = _kernel_case()
-    fits = B.subset_fits(runs, B.standard_subsets(runs, ["ai_rd_k/main"]), n_bootstrap=10,
+    fits = subsets.subset_fits(runs, subsets.standard_subsets(runs, ["ai_rd_k/main"]), n_bootstrap=10,
                          rng=np.random.default_rng(0))
     # the figure keeps "without" rows only for models that ran the task
     shown = R.figure_fits(fits, "ai_rd_k/main")
@@ -78,7 +81,7 @@ def test_calibration_numbers_known_answer():
         "observed": [0.0, 0.2, 0.5, 0.5, 0.1, 0.1],
         "predicted_all_tasks": [0.2, 0.2, 0.4, 0.4, 0.3, 0.3],
         "predicted_without_REBench": [0.3, 0.3, 0.6, 0.6, 0.2, 0.2]})
-    table = B.prediction_table(pred)
+    table = subsets.prediction_table(pred)
     nums = R.calibration_numbers(table, ["a", "zz"])
     assert nums["n_pred_models"] == "3" and nums["n_overpredicted"] == "2"
     assert nums["n_overpredicted_oos"] == "3"
@@ -87,7 +90,7 @@ def test_calibration_numbers_known_answer():
     shown = R.prediction_display(table)
     assert "display_name" not in shown.columns and shown["observed success"].iloc[0].endswith("%")
     from horizonlib.report.answers import NOT_AVAILABLE
-    empty = R.calibration_numbers(B.prediction_table(pred.iloc[0:0]), ["a"])
+    empty = R.calibration_numbers(subsets.prediction_table(pred.iloc[0:0]), ["a"])
     assert empty.keys() == nums.keys()
     assert empty.pop("overpredicted_text").startswith("No model has RE-Bench runs")
     assert set(empty.values()) == {NOT_AVAILABLE}
@@ -108,11 +111,11 @@ def test_chapter_numbers_have_the_same_keys_in_every_edition():
     runs = simulated()
     kernel = "ai_rd_sim_optimize_kernel/main"
     rng = np.random.default_rng(0)
-    draws = B.rebench_task_draws(runs, 20, rng)
-    fits = B.subset_fits(runs, B.standard_subsets(runs, [kernel]), n_bootstrap=10, rng=rng)
-    loo = B.leave_one_out_levels(runs)
-    args = (B.rebench_task_scores(draws), B.rebench_means(draws), B.weight_share(runs), fits, loo,
-            B.calibration(runs, "source"), B.rebench_spread(runs), B.rebench_predictions(runs, fits))
+    draws = rebench.rebench_task_draws(runs, 20, rng)
+    fits = subsets.subset_fits(runs, subsets.standard_subsets(runs, [kernel]), n_bootstrap=10, rng=rng)
+    loo = influence_refits.leave_one_out_levels(runs)
+    args = (rebench.rebench_task_scores(draws), rebench.rebench_means(draws), rebench.weight_share(runs), fits, loo,
+            calibration_check.calibration(runs, "source"), rebench.rebench_spread(runs), subsets.rebench_predictions(runs, fits))
     present = R.chapter_numbers(*args, ["Sim-Fir", "Sim-Elm"], kernel)
     absent = R.chapter_numbers(*args, ["o3"], kernel)
     assert present.keys() == absent.keys()
