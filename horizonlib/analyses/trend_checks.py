@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from horizonlib.model.bootstrap import bootstrap_horizons
-from horizonlib.analyses.headline import trend_tables
+from horizonlib.analyses.headline.trend import trend_tables
 from horizonlib.model.horizons import fit_horizons, horizon_table
 from horizonlib.data.published import release_date_for
 from horizonlib.model.trend import (TREND_TABLE_COLUMNS, doubling_time_table, frontier_models,
@@ -513,7 +513,7 @@ def run_level_doubling(
 ) -> pd.DataFrame:
     """Frontier doubling times fitted to the run files, one dataset at a time.
 
-    The same computation as the fit chapter (:func:`horizonlib.analyses.headline.trend_tables` on our
+    The same computation as the fit chapter (:func:`horizonlib.analyses.headline.trend.trend_tables` on our
     fits with their paired bootstrap), restricted to one dataset: the last dataset holding
     ``focus`` (or the last dataset when ``focus`` is absent or None). Pass the fit chapter's
     bootstrap ``samples`` (same seed, same runs) and the numbers are the fit chapter's.

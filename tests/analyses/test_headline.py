@@ -4,7 +4,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from horizonlib.analyses import headline
+from horizonlib.analyses.headline import fits as curve_fits
+from horizonlib.analyses.headline import planted as planted_truth
+from horizonlib.analyses.headline import published as published_comparison
+from horizonlib.analyses.headline import sentences as headline_sentences
+from horizonlib.analyses.headline import trend as headline_trend
 from horizonlib.model.horizons import fit_horizons
 from horizonlib.data.manifest import Dataset, load_manifest
 from horizonlib.report.tables import format_interval, format_minutes, horizon_display
@@ -13,7 +17,7 @@ from horizonlib.report.tables import format_interval, format_minutes, horizon_di
 def test_curve_grid_crosses_half_at_p50():
     fits = pd.DataFrame(dict(dataset="d", alias=["a", "b"], intercept=[3.0, 0.0],
                              slope=[-0.5, -1.0], status=["ok", "no_successes"]))
-    grid = headline.curve_grid(fits, minutes=np.array([1.0, 64.0]))
+    grid = curve_fits.curve_grid(fits, minutes=np.array([1.0, 64.0]))
     assert list(grid["alias"].unique()) == ["a"]  # failed fits draw no curve
     assert grid["p_success"].tolist() == pytest.approx([1 / (1 + np.exp(-3.0)), 0.5])
 
@@ -21,7 +25,7 @@ def test_curve_grid_crosses_half_at_p50():
 def test_curve_points_counts_runs_per_task():
     runs = pd.DataFrame(dict(dataset="d", alias="a", task_id=["t1", "t1", "t2"],
                              human_minutes=[2.0, 2.0, 8.0], success=[1, 0, 1]))
-    points = headline.curve_points(runs).set_index("task_id")
+    points = curve_fits.curve_points(runs).set_index("task_id")
     assert points.loc["t1", "success_rate"] == 0.5 and points.loc["t1", "n_runs"] == 2
 
 
@@ -47,7 +51,7 @@ def test_compare_matches_same_suite_and_penalty_only():
         published=["pub-a", "pub-a-unreg"], suite=["suite-a", "suite-a"],
         regularization=[0.1, 1e-5], alias="m", p=0.5, horizon_min=[10.0, 99.0],
         ci_low_min=[5.0, 50.0], ci_high_min=[20.0, 200.0]))
-    table = headline.compare_with_published(ours, published, 0.1, manifest=manifest)
+    table = published_comparison.compare_with_published(ours, published, 0.1, manifest=manifest)
     assert len(table) == 1
     row = table.iloc[0]
     assert (row["dataset"], row["published"]) == ("runs-a", "pub-a")
@@ -59,11 +63,11 @@ def test_trend_exclusions_give_reasons():
                           horizon_rows("d", "tiny", 1e-6), horizon_rows("d", "failed", np.nan)])
     dates = pd.Series(pd.to_datetime(["2024-01-01", "2023-01-01", "2022-01-01"]),
                       index=["dated", "tiny", "failed"])
-    table = headline.trend_exclusions(horizons, dates).set_index("model")["reason"]
+    table = headline_trend.trend_exclusions(horizons, dates).set_index("model")["reason"]
     assert set(table.index) == {"undated", "tiny", "failed"}
     assert "release date" in table["undated"] and "below" in table["tiny"]
     assert "no fit" in table["failed"]
-    assert headline.fitted_points(horizons, dates)["model"].tolist() == ["dated"]
+    assert headline_trend.fitted_points(horizons, dates)["model"].tolist() == ["dated"]
 
 
 def test_trend_line_recovers_planted_doubling_and_band_collapses():
@@ -72,7 +76,7 @@ def test_trend_line_recovers_planted_doubling_and_band_collapses():
     days = (dates - dates.iloc[0]).dt.days.to_numpy()
     p50 = pd.Series(4.0 * 2 ** (days / 200.0), index=dates.index)
     samples = pd.DataFrame([p50.to_numpy()] * 5, columns=p50.index)
-    line = headline.trend_line(p50, samples, ["a", "b", "c"], dates, "t", n_points=3)
+    line = headline_trend.trend_line(p50, samples, ["a", "b", "c"], dates, "t", n_points=3)
     assert line["horizon_min"].tolist() == pytest.approx(
         [4.0, 4.0 * 2 ** (days[-1] / 400.0), 4.0 * 2 ** (days[-1] / 200.0)], rel=1e-9)
     assert line["band_low_min"].to_numpy() == pytest.approx(line["horizon_min"].to_numpy())
@@ -82,9 +86,9 @@ def test_regularization_effect_ratio_is_one_at_equal_penalty(mirror_dir):
     from horizonlib.data.runs import load_runs
 
     runs = load_runs(["th-1-1-8-models"], mirror=mirror_dir)
-    effect = headline.regularization_effect(runs, "invsqrt_task_weight", 0.1, compare_to=0.1)
+    effect = curve_fits.regularization_effect(runs, "invsqrt_task_weight", 0.1, compare_to=0.1)
     assert effect["p50_ratio"].to_numpy() == pytest.approx(1.0)
-    stronger = headline.regularization_effect(runs, "invsqrt_task_weight", 0.1, compare_to=0.0)
+    stronger = curve_fits.regularization_effect(runs, "invsqrt_task_weight", 0.1, compare_to=0.0)
     # the penalty shrinks every slope towards zero
     assert (stronger["slope"].abs() < stronger["slope_compared"].abs()).all()
 
@@ -93,9 +97,9 @@ def test_reproduction_replay_matches_metr_to_six_digits(mirror_dir):
     from horizonlib.data.runs import load_runs
 
     runs = load_runs(["th-1-1-8-models"], mirror=mirror_dir)
-    published = headline.published_horizons(
+    published = published_comparison.published_horizons(
         ["benchmark-results-th-1-1-2026-02", "benchmark-results-th-1-1-2026-03"])
-    table = headline.reproduction_table(runs, published)
+    table = published_comparison.reproduction_table(runs, published)
     assert len(table) == 8 * 2 * 2
     assert table["replay_rel_diff"].abs().max() < 1e-6
     assert table["exact_rel_diff"].abs().max() < 5e-4
@@ -117,7 +121,7 @@ def test_fit_horizons_matches_curve_grid_p50(mirror_dir):
     runs = load_runs(["th-1-1-8-models"], mirror=mirror_dir)
     fits = fit_horizons(runs)
     o3 = fits[fits["display_name"] == "o3"].iloc[0]
-    grid = headline.curve_grid(fits[fits["display_name"] == "o3"],
+    grid = curve_fits.curve_grid(fits[fits["display_name"] == "o3"],
                                minutes=np.array([o3["p50_min"]]))
     assert grid["p_success"].iloc[0] == pytest.approx(0.5)
 
@@ -125,7 +129,7 @@ def test_fit_horizons_matches_curve_grid_p50(mirror_dir):
 def test_extrapolated_horizons_flags_p50_below_shortest_task():
     fits = pd.DataFrame(dict(dataset="d", alias=["a", "b", "c"], p50_min=[0.5, 5.0, np.nan]))
     runs = pd.DataFrame(dict(dataset="d", alias=["a", "b", "c"], human_minutes=[2.0, 2.0, 2.0]))
-    assert headline.extrapolated_horizons(fits, runs)["alias"].tolist() == ["a"]
+    assert curve_fits.extrapolated_horizons(fits, runs)["alias"].tolist() == ["a"]
 
 
 def test_reproduction_display_one_row_per_model():
@@ -166,7 +170,7 @@ def test_fit_sentences_are_grammatical_for_any_count():
     horizons = pd.DataFrame(dict(model=["a", "b"], p=0.5, failed_replicates=[0, 1000]))
     empty = pd.DataFrame(columns=["dataset", "alias", "p50_min", "shortest_task_min"])
     none = pd.DataFrame(columns=["dataset", "model", "replay_rel_diff", "exact_rel_diff"])
-    got = headline.fit_sentences(fits, horizons, empty, none)
+    got = headline_sentences.fit_sentences(fits, horizons, empty, none)
     assert got["failed_fits"] == ("1 model had no successes or no failures at all and has no "
                                   "horizon: b (no successes).")
     assert "1,000 replicates over 1 model (b: 1,000)" in got["degenerate"]
@@ -180,12 +184,12 @@ def test_planted_comparison_on_the_synthetic_runs(tmp_path):
 
     runs = load_runs(["synthetic"], cache_dir=tmp_path)
     horizons = horizon_table(runs, n_bootstrap=50, rng=np.random.default_rng(0))
-    table = headline.planted_comparison(horizons, fit_horizons(runs, regularization=0.0))
+    table = planted_truth.planted_comparison(horizons, fit_horizons(runs, regularization=0.0))
     assert len(table) == 6 and table["planted_p50_min"].notna().all()
     # without the penalty the fit recovers the planted horizons to within a factor of 1.5
     ratio = table["unpenalized_p50_min"] / table["planted_p50_min"]
     assert ratio.between(1 / 1.5, 1.5).all()
     trend = pd.DataFrame(columns=["source", "selection", "models", "window_start",
                                   "doubling_days", "ci_low_days", "ci_high_days"])
-    assert "planted" in headline.planted_sentence(table, 0.1, trend)
-    assert headline.planted_sentence(table.iloc[:0], 0.1, trend) == ""
+    assert "planted" in planted_truth.planted_sentence(table, 0.1, trend)
+    assert planted_truth.planted_sentence(table.iloc[:0], 0.1, trend) == ""
