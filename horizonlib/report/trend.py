@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from horizonlib.common.text import NOT_AVAILABLE, dataset_label, english_list, month_of, phrase, plural
-from horizonlib.analyses.trend_checks import day_to_year
+from horizonlib.analyses.trend_checks.lines import day_to_year
 
 
 SELECTION_LABELS = {"frontier": "frontier models",
@@ -84,7 +84,7 @@ def doubling_sentences(doubling: pd.DataFrame, windows: Sequence, focus_present:
     Parameters
     ----------
     doubling : pandas.DataFrame
-        ``doubling`` of :func:`horizonlib.analyses.trend_checks.trend_tests` (days).
+        ``doubling`` of :func:`horizonlib.analyses.trend_checks.checks.trend_tests` (days).
     windows : sequence
         Window starts; the first two are described.
     focus_present : sequence of str
@@ -144,7 +144,7 @@ def which_horizons(source: str, point_dates: pd.Series, published: str | None = 
     Parameters
     ----------
     source : str
-        ``"published"`` or ``"fitted"`` (:func:`horizonlib.analyses.trend_checks.trend_inputs`).
+        ``"published"`` or ``"fitted"`` (:func:`horizonlib.analyses.trend_checks.samples.trend_inputs`).
     point_dates : pandas.Series
         Release date per model used (index: model names).
     published : str, optional
@@ -186,7 +186,7 @@ def fit_relation(source: str, run_level: pd.DataFrame | None, windows: Sequence,
     Parameters
     ----------
     run_level : pandas.DataFrame or None
-        :func:`horizonlib.analyses.trend_checks.run_level_doubling` output (computed from the fit
+        :func:`horizonlib.analyses.trend_checks.run_level.run_level_doubling` output (computed from the fit
         chapter's replicates).
     n_frontier : int
         Frontier models of this chapter's long-run line.
@@ -338,15 +338,15 @@ def trend_glue(res: dict, windows: Sequence, focus_models: Sequence[str], source
     Parameters
     ----------
     res : dict
-        :func:`horizonlib.analyses.trend_checks.trend_tests` output.
+        :func:`horizonlib.analyses.trend_checks.checks.trend_tests` output.
     windows : sequence
         Window starts (the first is the long-run window).
     focus_models : sequence of str
         Models of interest (the first is discussed in the prose).
     source : str
-        ``"published"`` or ``"fitted"`` (:func:`horizonlib.analyses.trend_checks.trend_inputs`).
+        ``"published"`` or ``"fitted"`` (:func:`horizonlib.analyses.trend_checks.samples.trend_inputs`).
     run_level : pandas.DataFrame, optional
-        :func:`horizonlib.analyses.trend_checks.run_level_doubling` output (the run-level doubling time
+        :func:`horizonlib.analyses.trend_checks.run_level.run_level_doubling` output (the run-level doubling time
         shown beside).
     published : str, optional
         Name of the configured published-fits dataset.

@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from horizonlib.report import trend as rt
-from horizonlib.analyses import trend_checks as tt
+from horizonlib.analyses.trend_checks import checks as trend_checks
+from horizonlib.analyses.trend_checks import samples as trend_samples
 from tests.analyses.test_trend_checks import _setup
 
 
@@ -19,14 +20,14 @@ def test_bic_words():
 def test_month_text():
     assert rt.month_text(2029.56) == "July 2029"
     assert rt.month_text("2024-08-15") == "August 2024"
-    assert rt.month_text(tt._days(pd.Series([pd.Timestamp("2025-04-16")]))[0]) == "April 2025"
+    assert rt.month_text(trend_samples.dates_to_days(pd.Series([pd.Timestamp("2025-04-16")]))[0]) == "April 2025"
     assert rt.month_text(np.nan) == "n/a" and rt.month_text("n/a") == "n/a"
 
 
 def test_trend_glue_and_displays():
     p50, wide, dates = _setup()
     wide.iloc[:5, 0] = np.nan  # five unusable replicates for model m0
-    res = tt.trend_tests(p50, wide, dates, ["2014-01-01", "2020-01-01"], ["focus", "absent"],
+    res = trend_checks.trend_tests(p50, wide, dates, ["2014-01-01", "2020-01-01"], ["focus", "absent"],
                          source="fitted")
     g = rt.trend_glue(res, ["2014-01-01", "2020-01-01"], ["focus", "absent"], "fitted")
     assert g["tr_b"].startswith(f"{np.log(2) / 0.003:.0f} days (95% CI ")
