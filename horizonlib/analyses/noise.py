@@ -8,7 +8,7 @@ both models, so the differences are paired. Per replicate ``r``:
 * RE-Bench mean difference ``D_r = M_r(a) - M_r(b)``, where a model's RE-Bench mean is
   ``M_r = sum_t c_rt m_rt / sum_t c_rt`` — ``c_rt`` the times task ``t`` was drawn and ``m_rt`` the
   mean score of the model's drawn runs on it (the bootstrap of the per-task mean of
-  :func:`horizonlib.analyses.hacking.rebench_means`). Computed on the RE-Bench tasks only (their own
+  :func:`horizonlib.analyses.hacking.models.rebench_means`). Computed on the RE-Bench tasks only (their own
   bootstrap), with and without the kernel task.
 * Horizon ratio ``Q_r = h_r(a) / h_r(b)`` of the 50% horizons (minutes / minutes), each refitted
   with weights ``c_ri w_i`` (METR's replicate weights).
@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from horizonlib.model.bootstrap import draw_replicates
-from horizonlib.analyses.hacking import locate_model
+from horizonlib.analyses.hacking.models import locate_model
 from horizonlib.model.logistic import fit_logistic_batch, horizon_at
 from horizonlib.model.weights import run_weights
 

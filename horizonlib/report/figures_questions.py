@@ -29,7 +29,7 @@ def plot_tipping_point(curves: pd.DataFrame, comparisons: pd.DataFrame, model: s
     Parameters
     ----------
     curves : pandas.DataFrame
-        ``curves`` of :func:`horizonlib.analyses.hacking.hacking_analysis`.
+        ``curves`` of :func:`horizonlib.analyses.hacking.tipping.hacking_analysis`.
     comparisons : pandas.DataFrame
         ``comparisons`` of the same (RE-Bench means of the comparison models).
     model : str
@@ -77,7 +77,7 @@ def tipping_figure(analysis: dict):
     Parameters
     ----------
     analysis : dict
-        :func:`horizonlib.analyses.hacking.hacking_analysis` output.
+        :func:`horizonlib.analyses.hacking.tipping.hacking_analysis` output.
     """
     if not analysis.get("found"):
         return empty_figure(f"{analysis.get('model', 'the model')} has no runs in the "

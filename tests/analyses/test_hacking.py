@@ -4,7 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from horizonlib.analyses import hacking
+from horizonlib.analyses.hacking import flags as flag_policies
+from horizonlib.analyses.hacking import models as hacking_models
+from horizonlib.analyses.hacking import tipping
 from horizonlib.model.horizons import fit_horizons
 
 
@@ -27,7 +29,7 @@ def _toy(rebench_scores_a=(0.5, 0.5, 0.2, 0.2), rebench_scores_b=(0.45, 0.45, 0.
 
 
 def test_rebench_means_known():
-    m = hacking.rebench_means(_toy()).set_index("alias")["rebench_mean"]
+    m = hacking_models.rebench_means(_toy()).set_index("alias")["rebench_mean"]
     assert m["A"] == pytest.approx(0.35) and m["B"] == pytest.approx(0.45)
 
 
@@ -35,20 +37,20 @@ def test_tipping_point_known_answer():
     """A's RE-Bench mean 0.35 < B's 0.45; re-scoring the best failure (0.5 -> 1) gives 0.475."""
     df = _toy()
     a = df[df["alias"] == "A"].reset_index(drop=True)
-    cand = hacking.tipping_candidates(a, "hacking_tasks", ["ai_rd_k/main"])
+    cand = tipping.tipping_candidates(a, "hacking_tasks", ["ai_rd_k/main"])
     assert list(a.loc[cand, "score"]) == [0.5, 0.5, 0.2, 0.2]
-    tab = hacking.tipping_point(a, cand)
+    tab = tipping.tipping_point(a, cand)
     np.testing.assert_allclose(tab["rebench_mean"], [0.35, 0.475, 0.6, 0.8, 1.0])
-    assert hacking.overtake_k(tab, 0.45) == 1
-    assert hacking.overtake_k(tab, 0.3) == 0
-    assert np.isnan(hacking.overtake_k(tab, 2.0))
+    assert tipping.overtake_k(tab, 0.45) == 1
+    assert tipping.overtake_k(tab, 0.3) == 0
+    assert np.isnan(tipping.overtake_k(tab, 2.0))
 
 
 def test_tipping_point_matches_direct_refits():
     df = _toy()
     a = df[df["alias"] == "A"].reset_index(drop=True)
-    cand = hacking.tipping_candidates(a, "highest_scoring")
-    tab = hacking.tipping_point(a, cand, k_max=3)
+    cand = tipping.tipping_candidates(a, "highest_scoring")
+    tab = tipping.tipping_point(a, cand, k_max=3)
     for k in range(4):
         b = a.copy()
         b.loc[cand[:k], "success"] = 1
@@ -59,11 +61,11 @@ def test_tipping_point_matches_direct_refits():
 
 
 def test_hacking_analysis_missing_model():
-    assert hacking.hacking_analysis(_toy(), "Z", ["B"], [])["found"] is False
+    assert tipping.hacking_analysis(_toy(), "Z", ["B"], [])["found"] is False
 
 
 def test_hacking_analysis_rows():
-    res = hacking.hacking_analysis(_toy(), "A", ["B"], ["ai_rd_k/main"], k_max=2)
+    res = tipping.hacking_analysis(_toy(), "A", ["B"], ["ai_rd_k/main"], k_max=2)
     assert res["found"] and res["comparisons"]["k_hacking_tasks"].iloc[0] == 1
     assert set(res["ablation_rows"]["question"]) == {"reward_hacking"}
 
@@ -72,14 +74,14 @@ def test_flags_and_policies(tmp_path):
     df = _toy()
     p = tmp_path / "flags.csv"
     p.write_text("run_id,score\nr16,1.0\nr17,\n")
-    flags = hacking.load_hack_flags(p, df)
-    scored = hacking.apply_hack_policy(df, flags, "as_scored")
+    flags = flag_policies.load_hack_flags(p, df)
+    scored = flag_policies.apply_hack_policy(df, flags, "as_scored")
     assert scored.loc[16, "success"] == 1 and scored.loc[17, "success"] == 1
-    failed = hacking.apply_hack_policy(df, flags, "as_failure")
+    failed = flag_policies.apply_hack_policy(df, flags, "as_failure")
     assert failed.loc[[16, 17], "success"].tolist() == [0, 0]
-    assert len(hacking.apply_hack_policy(df, flags, "exclude")) == len(df) - 2
-    tab = hacking.policy_table(df, flags)
-    assert set(tab["policy"]) == set(hacking.POLICIES)
+    assert len(flag_policies.apply_hack_policy(df, flags, "exclude")) == len(df) - 2
+    tab = flag_policies.policy_table(df, flags)
+    assert set(tab["policy"]) == set(flag_policies.POLICIES)
 
 
 @pytest.mark.parametrize("text, line, column", [
@@ -94,17 +96,17 @@ def test_flag_errors(tmp_path, text, line, column):
     p = tmp_path / "flags.csv"
     p.write_text(text)
     if line is None:  # a blank line is skipped by the CSV reader: valid file
-        assert len(hacking.load_hack_flags(p, _toy())) == 1
+        assert len(flag_policies.load_hack_flags(p, _toy())) == 1
         return
-    with pytest.raises(hacking.HackFlagError) as err:
-        hacking.load_hack_flags(p, _toy())
+    with pytest.raises(flag_policies.HackFlagError) as err:
+        flag_policies.load_hack_flags(p, _toy())
     assert err.value.line == line and err.value.column == column
     assert "flags.csv" in str(err.value)
 
 
 def test_flag_file_missing(tmp_path):
-    with pytest.raises(hacking.HackFlagError, match="not found"):
-        hacking.load_hack_flags(tmp_path / "x.csv")
+    with pytest.raises(flag_policies.HackFlagError, match="not found"):
+        flag_policies.load_hack_flags(tmp_path / "x.csv")
 
 
 # ----------------------------------------------------------------------------- presentation
