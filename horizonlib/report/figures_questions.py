@@ -111,7 +111,7 @@ def plot_pair_intervals(pairs: pd.DataFrame):
     Parameters
     ----------
     pairs : pandas.DataFrame
-        Table of :func:`horizonlib.analyses.noise.compare_pairs`.
+        Table of :func:`horizonlib.analyses.noise.pairs.compare_pairs`.
     """
     ratio = pairs[pairs["metric"] == "p50_ratio"].reset_index(drop=True)
     diff = pairs[pairs["metric"] != "p50_ratio"].reset_index(drop=True)
@@ -175,7 +175,7 @@ def plot_width_by_level(widths: pd.DataFrame, pair: tuple[str, str] | None = Non
     Parameters
     ----------
     widths : pandas.DataFrame
-        Table of :func:`horizonlib.analyses.noise.ci_width_by_level`.
+        Table of :func:`horizonlib.analyses.noise.levels.ci_width_by_level`.
     pair : tuple of str, optional
         ``(model_a, model_b)``, named in the figure title.
     """

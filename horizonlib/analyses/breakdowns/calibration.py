@@ -16,7 +16,6 @@ from horizonlib.model.horizons import fit_horizons
 from horizonlib.model.weights import run_weights
 
 
-
 def calibration(runs: pd.DataFrame, by: str = "bucket", weighting: str = "invsqrt_task_weight",
                 regularization: float = 0.1, edges=LENGTH_BUCKET_EDGES) -> pd.DataFrame:
     """Observed against predicted success per length bucket or per task source, per model.

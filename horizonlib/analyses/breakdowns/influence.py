@@ -18,7 +18,6 @@ from horizonlib.model.logistic import horizon_at
 from horizonlib.model.weights import WEIGHTINGS, run_weights
 
 
-
 def loo_weights(runs: pd.DataFrame, level: str = "task",
                 weighting: str = "invsqrt_task_weight") -> tuple[np.ndarray, np.ndarray]:
     """Weights of ONE model's runs after dropping each task (or family), recomputed and normalized.

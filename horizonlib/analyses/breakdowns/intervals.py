@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 
 
-
 def percentile_interval(reps: np.ndarray, confidence_level: float) -> tuple[np.ndarray, np.ndarray]:
     """Percentile interval over axis 0, ignoring NaN replicates (NaN where none is finite)."""
     if not 0 < confidence_level < 1:

@@ -29,7 +29,6 @@ from horizonlib.analyses.breakdowns.selection import (
 from horizonlib.model.weights import run_weights
 
 
-
 @dataclass(frozen=True)
 class TaskMeanDraws:
     """Per-(model, task) mean scores and their bootstrap replicates.

@@ -18,7 +18,6 @@ from horizonlib.analyses.breakdowns.selection import (
 from horizonlib.analyses.breakdowns.subsets import kernel_models
 
 
-
 def rebench_results(scores: pd.DataFrame) -> pd.DataFrame:
     """Rows of ``rebench.csv``: ``model, task_id, task_set, mean_score, ci_low, ci_high, n_runs``."""
     return scores.rename(columns={"alias": "model"})[

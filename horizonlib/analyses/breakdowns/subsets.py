@@ -43,7 +43,6 @@ from horizonlib.model.logistic import fit_logistic_batch, horizon_at
 from horizonlib.model.weights import run_weights
 
 
-
 def standard_subsets(runs: pd.DataFrame, drop_tasks: Sequence[str] = ()) -> dict[str, np.ndarray]:
     """Boolean row masks of the subsets the chapter fits.
 

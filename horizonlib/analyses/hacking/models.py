@@ -13,7 +13,6 @@ from collections.abc import Sequence
 import pandas as pd
 
 
-
 def locate_model(runs: pd.DataFrame, name: str) -> tuple[str, str] | None:
     """The ``(dataset, alias)`` of a model named by display name (or alias).
 

@@ -14,7 +14,6 @@ from horizonlib.common.text import plural
 from horizonlib.data.simulate import DOUBLING_TIME_DAYS, PLANTED
 
 
-
 def planted_comparison(horizons: pd.DataFrame, unpenalized: pd.DataFrame) -> pd.DataFrame:
     """Estimated against planted 50% horizons, for runs simulated by :mod:`horizonlib.data.simulate`.
 

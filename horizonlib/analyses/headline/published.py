@@ -23,7 +23,6 @@ from horizonlib.model.horizons import HORIZON_TABLE_COLUMNS
 from horizonlib.model.horizons import fit_horizons
 
 
-
 def _suite_of(names: Sequence[str], manifest: Mapping[str, Dataset]) -> dict[str, str | None]:
     return {name: (manifest[name].suite if name in manifest else None) for name in names}
 

@@ -11,7 +11,6 @@ import pandas as pd
 from horizonlib.common.text import english_list, plural
 
 
-
 def fit_sentences(fits: pd.DataFrame, horizons: pd.DataFrame, extrapolated: pd.DataFrame,
                   reproduction: pd.DataFrame) -> dict[str, str]:
     """The fit chapter's generated sentences, grammatical for any number of models.

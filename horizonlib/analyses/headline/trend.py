@@ -27,7 +27,6 @@ from horizonlib.model.trend import (
 )
 
 
-
 def _trend_usable(p50: pd.Series) -> np.ndarray:
     """A p50 enters a trend fit only if finite and at least METR's floor of 1e-3 minutes (the
     same rule METR applies to bootstrap replicates, so point and interval use the same models)."""

@@ -43,7 +43,6 @@ from horizonlib.analyses.trend_checks.samples import (
 from horizonlib.model.trend import TREND_TABLE_COLUMNS, doubling_time_table, frontier_models
 
 
-
 def trend_distance(point: pd.Series, wide: pd.DataFrame, release_dates: pd.Series, model: str,
                    fit_models: Sequence[str], confidence_level: float = 0.95) -> dict:
     """How far ``model`` lies from the line fitted to ``fit_models`` (which exclude it).

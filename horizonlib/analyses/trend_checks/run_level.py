@@ -15,7 +15,6 @@ from horizonlib.analyses.headline.trend import trend_tables
 from horizonlib.model.horizons import horizon_table
 
 
-
 def run_level_doubling(
     runs: pd.DataFrame,
     release_dates: pd.Series,
