@@ -25,7 +25,7 @@ from horizonlib.analyses.multiverse import (
     largest_single_change,
     outside_ci_count,
 )
-from horizonlib.report.breakdowns import styled  # noqa: F401  (tables of the chapter)
+from horizonlib.report.breakdowns.tables import styled  # noqa: F401  (tables of the chapter)
 from horizonlib.common.text import count_of, verb_for
 from horizonlib.common.units import format_duration
 

@@ -1,13 +1,12 @@
-"""Presentation layer: the trend chapter's sentences and display tables, from
-horizonlib.analyses.trend_checks's results.
+"""Presentation layer: the trend chapter's sentences, built from the trend checks' numbers.
 
-Job: turn the results of :mod:`horizonlib.analyses.trend_checks` into what the chapter shows and quotes:
-every value of the prose (:func:`trend_glue`), the sentences built from the numbers
-(:func:`doubling_sentences`, :func:`which_horizons`, :func:`fit_relation`,
-:func:`distance_sentence`, :func:`break_sentences`, :func:`month_sentence`,
-:func:`focus_in_fit`, :func:`excl_line_caption`) and the tables (:func:`doubling_display`,
-:func:`distance_display`, :func:`month_display`). Nothing is computed here that the analyses
-module does not already give; :mod:`horizonlib.analyses.trend_checks` never imports this module.
+Doubling times with and without the focus models (:func:`doubling_sentences`), which horizons
+the lines go through (:func:`which_horizons`) and how they relate to the run files' own fit
+(:func:`fit_relation`), a model's distance from the trend (:func:`distance_sentence`), the
+broken line against the single line (:func:`break_sentences`), the date a line reaches a work
+month (:func:`month_sentence`), and which focus models a fit holds (:func:`focus_in_fit`,
+:func:`excl_line_caption`). Nothing is computed here that
+:mod:`horizonlib.analyses.trend_checks` does not already give.
 """
 
 from __future__ import annotations
@@ -17,60 +16,14 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from horizonlib.common.text import NOT_AVAILABLE, dataset_label, english_list, month_of, phrase, plural
-from horizonlib.analyses.trend_checks.lines import day_to_year
-
-
-SELECTION_LABELS = {"frontier": "frontier models",
-                    "frontier_excl_focus": "frontier models without the models of interest",
-                    "broken_before": "broken line, before the break",
-                    "broken_after": "broken line, after the break",
-                    "broken_line": "broken line"}
-
-
-def month_text(value) -> str:
-    """Month and year of a day number since 1970-01-01, a decimal year or an ISO date
-    (``"July 2029"``; values below 3000 are years, larger ones day numbers); "n/a" when not
-    finite."""
-    if isinstance(value, str):
-        if value in ("", "n/a"):
-            return "n/a"
-        return pd.Timestamp(value).strftime("%B %Y")
-    if value is None or not np.isfinite(value):
-        return "n/a"
-    return month_of(value if abs(value) < 3000 else day_to_year(value))
-
-
-def _days_phrase(row, level: str) -> str:
-    if row is None:
-        return NOT_AVAILABLE
-    return phrase(row["doubling_days"], row["ci_low_days"], row["ci_high_days"], unit="days",
-                  digits=0, level=level)
-
-
-def bic_words(delta_bic: float) -> str:
-    """Kass and Raftery's reading of a BIC difference (single minus broken line)."""
-    if not np.isfinite(delta_bic):
-        return "cannot be judged"
-    if delta_bic <= 0:
-        return "favours the single line"
-    if delta_bic < 2:
-        return "is barely worth mentioning (below 2)"
-    if delta_bic < 6:
-        return "is only weak evidence for a break (positive but below 6, the usual bar for strong)"
-    if delta_bic < 10:
-        return "is strong evidence for a break (6 to 10)"
-    return "is very strong evidence for a break (above 10)"
-
-
-def _usable_days(row) -> bool:
-    """A doubling-time row with a finite, positive estimate."""
-    return (row is not None and np.isfinite(float(row["doubling_days"]))
-            and float(row["doubling_days"]) > 0)
-
-
-def _n_models(row) -> int:
-    return 0 if row is None else len([m for m in str(row["models"]).split(";") if m])
+from horizonlib.common.text import dataset_label, english_list, phrase, plural
+from horizonlib.report.trend.wording import (
+    bic_words,
+    days_phrase,
+    month_text,
+    n_models,
+    usable_days,
+)
 
 
 def doubling_sentences(doubling: pd.DataFrame, windows: Sequence, focus_present: Sequence[str],
@@ -110,8 +63,8 @@ def doubling_sentences(doubling: pd.DataFrame, windows: Sequence, focus_present:
         head = (f"On the frontier models released since {w[:4]} (those that set a new best "
                 "horizon when released), the 50% horizon doubles every" if i == 0
                 else f"Since {w[:4]} the doubling time is")
-        if not _usable_days(with_):
-            n = _n_models(with_)
+        if not usable_days(with_):
+            n = n_models(with_)
             sentences.append(
                 f"Since {w[:4]}, {plural(n, 'frontier model')} "
                 f"{'has' if n == 1 else 'have'} a usable horizon, too few for a doubling time"
@@ -120,14 +73,14 @@ def doubling_sentences(doubling: pd.DataFrame, windows: Sequence, focus_present:
                 "has no doubling time")
             sentences[-1] += "."
             continue
-        text = f"{head} {_days_phrase(with_, level)}"
+        text = f"{head} {days_phrase(with_, level)}"
         if not focus_present:
             text += " (none of the models of interest is among these horizons)."
-        elif _usable_days(without):
-            text += (f"; without {who}, every {_days_phrase(without, level)}." if i == 0 else
-                     f" with {who} and {_days_phrase(without, level)} without.")
+        elif usable_days(without):
+            text += (f"; without {who}, every {days_phrase(without, level)}." if i == 0 else
+                     f" with {who} and {days_phrase(without, level)} without.")
         else:
-            n = _n_models(without)
+            n = n_models(without)
             text += ("" if i == 0 else f" with {who}")
             text += (f"; without {who} only {plural(n, 'frontier model')} "
                      f"{'remains' if n == 1 else 'remain'}, too few for a line." if n < 2 else
@@ -197,13 +150,13 @@ def fit_relation(source: str, run_level: pd.DataFrame | None, windows: Sequence,
     if run_level is not None and len(run_level):
         sel = run_level[(run_level["window_start"] == w0) & (run_level["selection"] == "frontier")]
         r = sel.iloc[0] if len(sel) else None
-    if r is None or not _usable_days(r):
+    if r is None or not usable_days(r):
         value = (f"No run file has enough dated frontier models for a run-level doubling time "
                  f"since {w0[:4]}.")
     else:
         value = (f"Fitted to run-level data as there ({dataset_label(r['dataset'])}, "
-                 f"{plural(_n_models(r), 'frontier model')}), the doubling time since {w0[:4]} "
-                 f"is {_days_phrase(r, level)}.")
+                 f"{plural(n_models(r), 'frontier model')}), the doubling time since {w0[:4]} "
+                 f"is {days_phrase(r, level)}.")
     if source == "published":
         return ("fits the configured run files instead, each on its own, so its doubling time "
                 f"rests on other models (this chapter's long-run line has {n_frontier} frontier "
@@ -327,156 +280,3 @@ def excl_line_caption(res: dict) -> str:
                 "here, or too few frontier models remain without them.")
     return ("Dashed green: the long-run line fitted without the models of interest, against which "
             "their distance from the trend is measured.")
-
-
-def trend_glue(res: dict, windows: Sequence, focus_models: Sequence[str], source: str,
-               run_level: pd.DataFrame | None = None,
-               confidence_level: float = 0.95, published: str | None = None,
-               run_datasets: Sequence[str] = ()) -> dict[str, str]:
-    """Every value the trend chapter's prose shows, as text with units.
-
-    Parameters
-    ----------
-    res : dict
-        :func:`horizonlib.analyses.trend_checks.checks.trend_tests` output.
-    windows : sequence
-        Window starts (the first is the long-run window).
-    focus_models : sequence of str
-        Models of interest (the first is discussed in the prose).
-    source : str
-        ``"published"`` or ``"fitted"`` (:func:`horizonlib.analyses.trend_checks.samples.trend_inputs`).
-    run_level : pandas.DataFrame, optional
-        :func:`horizonlib.analyses.trend_checks.run_level.run_level_doubling` output (the run-level doubling time
-        shown beside).
-    published : str, optional
-        Name of the configured published-fits dataset.
-    run_datasets : sequence of str
-        The configured run files.
-
-    Returns
-    -------
-    dict of str to str
-        The same keys whatever the data: doubling times as "207 days (95% CI 168 to 238)",
-        dates as "July 2029", shares in %, and whole sentences (``tr_which``,
-        ``tr_fit_relation``, ``tr_doubling_text``, ``tr_distance_text``, ``tr_break_text``,
-        ``tr_month_text``, ``tr_focus_in_fit``, ``tr_excl_line``) built from the numbers.
-    """
-    level = f"{100 * confidence_level:.0f}% CI"
-    w0, w1 = (str(w)[:10] for w in list(windows)[:2])
-    d = res["doubling"].set_index(["window_start", "selection"])
-
-    def row(w, sel):
-        return d.loc[(w, sel)] if (w, sel) in d.index else None
-
-    out = {"tr_w0": w0[:4], "tr_w1": w1[:4], "tr_level": level,
-           "tr_missing": english_list(res["missing"]),
-           "tr_models_interest": english_list(list(focus_models))}
-    for tag, (w, sel) in {"a": (w0, "frontier"), "b": (w0, "frontier_excl_focus"),
-                          "c": (w1, "frontier"), "d": (w1, "frontier_excl_focus"),
-                          "pre": (w0, "broken_before"), "post": (w0, "broken_after")}.items():
-        out[f"tr_{tag}"] = _days_phrase(row(w, sel), level)
-    if source == "published":
-        out["tr_source"] = (f"METR's published fits ({published or 'configured'}) and METR's "
-                            "published paired bootstrap samples")
-    else:
-        out["tr_source"] = ("horizons fitted to the configured run files, with their paired "
-                            "bootstrap (no published fits are configured)")
-    dates = res.get("dates")
-    if dates is None:
-        dates = pd.Series(dtype="datetime64[ns]")
-    out["tr_which"] = which_horizons(source, dates, published, run_datasets)
-    out["tr_fit_relation"] = fit_relation(source, run_level, windows, len(res["frontier"]),
-                                          run_datasets, confidence_level)
-    out["tr_doubling_text"] = doubling_sentences(res["doubling"], windows, res["present"],
-                                                 confidence_level)
-    top = focus_models[0] if len(focus_models) else NOT_AVAILABLE
-    dist = res["distance"].set_index("model")
-    out["tr_focus"] = top
-    n_total = res.get("n_total_replicates", np.nan)
-    if top in dist.index:
-        r = dist.loc[top]
-        out["tr_ratio"] = phrase(r["ratio"], r["ci_low"], r["ci_high"], digits=2, level=level)
-        out["tr_pval"] = (f"{100 * r['p_value']:.1f}% of the {int(r['n_replicates']):,} usable "
-                          "replicates")
-    else:
-        out["tr_ratio"] = out["tr_pval"] = NOT_AVAILABLE
-    excl = res.get("excl_line")
-    out["tr_distance_text"] = distance_sentence(
-        res["distance"], top, len(excl["models"]) if excl else 0, confidence_level)
-    dropped = res.get("dropped", pd.Series(dtype=int))
-    usable = int(res["broken"].get("n_replicates", n_total))
-    if np.isfinite(n_total) and usable < n_total:
-        who = english_list([f"{m} ({int(c):,})" for m, c in dropped.items()])
-        out["tr_dropped"] = (
-            f"{int(n_total) - usable:,} of the {int(n_total):,} bootstrap replicates are left "
-            "out of the tests on the long-run frontier because in them the 50% horizon of at "
-            "least one fitted model is missing or below 0.001 min (METR's floor for a usable "
-            f"fit); replicates lost per model: {who}.")
-    else:
-        out["tr_dropped"] = "Every bootstrap replicate is usable."
-    b = res["broken"]
-    out["tr_dbic"] = (f"{b['delta_bic']:.1f}".replace("-", "−") if np.isfinite(b["delta_bic"])
-                      else NOT_AVAILABLE)
-    out["tr_bic_words"] = bic_words(b["delta_bic"])
-    out["tr_tau"] = month_text(b["tau_date"])
-    out["tr_tau_ci"] = f"{level} {month_text(b['tau_ci'][0])} to {month_text(b['tau_ci'][1])}"
-    out["tr_break_share"] = f"{100 * b['share_break_preferred']:.0f}%"
-    out["tr_n_frontier"] = f"{int(b['n'])}"
-    out["tr_break_text"] = break_sentences(b, confidence_level)
-    out["tr_focus_in_fit"] = focus_in_fit(focus_models, res["present"], res["frontier"])
-    out["tr_excl_line"] = excl_line_caption(res)
-    m = res["month"].set_index(["fit", "window_start"]) if len(res["month"]) else None
-    for tag, fit in (("a", "frontier"), ("br", "broken_line")):
-        if m is not None and (fit, w0) in m.index:
-            r = m.loc[(fit, w0)]
-            out[f"tr_month_{tag}"] = (f"{month_text(r['year'])} ({level} "
-                                      f"{month_text(r['ci_low_year'])} to "
-                                      f"{month_text(r['ci_high_year'])})")
-        else:
-            out[f"tr_month_{tag}"] = NOT_AVAILABLE
-    out["tr_month_text"] = month_sentence(res["month"], w0, confidence_level)
-    return out
-
-
-def doubling_display(doubling: pd.DataFrame, confidence_level: float = 0.95) -> pd.DataFrame:
-    """The doubling-time table as text: window, fit, number of models, days with CI."""
-    level = f"{100 * confidence_level:.0f}% CI"
-    return pd.DataFrame({
-        "since": [str(w)[:4] for w in doubling["window_start"]],
-        "fit": doubling["selection"].map(lambda s: SELECTION_LABELS.get(s, s)),
-        "models": [len([m for m in str(v).split(";") if m]) for v in doubling["models"]],
-        f"doubling time ({level})": [
-            _days_phrase(r, level) if _usable_days(r) else
-            ("too few models for a line" if _n_models(r) < 2 else "no rising line")
-            for _, r in doubling.iterrows()],
-    })
-
-
-def distance_display(distance: pd.DataFrame, confidence_level: float = 0.95) -> pd.DataFrame:
-    """The distance-from-trend table as text."""
-    level = f"{100 * confidence_level:.0f}% CI"
-    return pd.DataFrame({
-        "model": distance["model"],
-        f"horizon / trend ({level})": [phrase(r.ratio, r.ci_low, r.ci_high, digits=2,
-                                              level=level) for r in distance.itertuples()],
-        "doublings above the line": [f"{v:.2f}" for v in distance["log2_distance"]],
-        "trend's horizon at its release": [f"{v:,.1f} min" for v in distance["predicted_min"]],
-        "replicates at or below the line": [f"{100 * r.p_value:.1f}% of {r.n_replicates:,}"
-                                            for r in distance.itertuples()],
-    })
-
-
-def month_display(month: pd.DataFrame, confidence_level: float = 0.95) -> pd.DataFrame:
-    """When each fit reaches one work month, as month and year with the interval."""
-    level = f"{100 * confidence_level:.0f}% CI"
-    cols = ["since", "fit", "reaches one work month", level, "replicates never reaching it"]
-    if month.empty:
-        return pd.DataFrame(columns=cols)
-    return pd.DataFrame({
-        "since": [str(w)[:4] for w in month["window_start"]],
-        "fit": month["fit"].map(lambda s: SELECTION_LABELS.get(s, s)),
-        "reaches one work month": [month_text(v) for v in month["year"]],
-        level: [f"{month_text(a)} to {month_text(b)}"
-                for a, b in zip(month["ci_low_year"], month["ci_high_year"])],
-        "replicates never reaching it": [f"{int(v):,}" for v in month["never_reached"]],
-    }, columns=cols)
