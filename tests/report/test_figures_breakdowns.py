@@ -10,7 +10,7 @@ from horizonlib.analyses.breakdowns import influence as influence_refits
 from horizonlib.analyses.breakdowns import rebench
 from horizonlib.analyses.breakdowns import subsets
 from horizonlib.report import figures_breakdowns as FB
-from tests.analyses.test_breakdowns import simulated
+from tests.analyses.breakdowns.toy_runs import simulated
 
 
 @pytest.fixture(scope="module")

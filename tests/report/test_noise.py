@@ -8,7 +8,7 @@ from horizonlib.analyses.noise import levels as noise_levels
 from horizonlib.analyses.noise import pairs as noise_pairs
 from horizonlib.analyses.noise import replicates as noise_replicates
 from horizonlib.report import noise as report_noise
-from tests.analyses.test_noise import _identical
+from tests.analyses.noise.toy_runs import identical_models
 
 
 def _table():
@@ -98,7 +98,7 @@ def test_figure_sources_caption():
 
 
 def test_noise_glue_level_shares_add_up():
-    df = _identical()
+    df = identical_models()
     table, _ = noise_pairs.compare_pairs(df, [("A", "B")], 30, np.random.default_rng(0))
     widths, pair = noise_levels.level_decomposition(df, table, 30, np.random.default_rng(1))
     g = report_noise.noise_glue(table, widths, pair, ["A"], ["B"], [])
