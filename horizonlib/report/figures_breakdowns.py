@@ -236,7 +236,8 @@ def plot_influence(influence: pd.DataFrame, movers: pd.DataFrame | None = None):
 
     Parameters
     ----------
-    influence : output of :func:`horizonlib.analyses.breakdowns.influence.leave_one_out` (one or both levels).
+    influence : output of :func:`horizonlib.analyses.breakdowns.influence.leave_one_out` (one or
+    both levels).
     movers : optional rows (e.g. :func:`top_movers`) whose dropped unit is named in the right
         margin of its model's row.
 
@@ -311,7 +312,8 @@ def plot_calibration(by_bucket: pd.DataFrame, by_source: pd.DataFrame):
 
     Parameters
     ----------
-    by_bucket, by_source : outputs of :func:`horizonlib.analyses.breakdowns.calibration.calibration`.
+    by_bucket, by_source : outputs of
+    :func:`horizonlib.analyses.breakdowns.calibration.calibration`.
     Each point is one (model, group); marker area is proportional to the group's fit weight.
     """
     fig, axes = plt.subplots(1, 2, figsize=(10, 4.6), layout="constrained")

@@ -240,10 +240,12 @@ def plot_trend_tests(point: pd.Series, dates: pd.Series, broken: dict, distance:
     target_minutes : float
         Horizon drawn as a dashed line (minutes).
     intervals : pandas.DataFrame, optional
-        ``low``, ``high`` (minutes) by model (:func:`horizonlib.analyses.trend_checks.samples.point_intervals`),
+        ``low``, ``high`` (minutes) by model
+        (:func:`horizonlib.analyses.trend_checks.samples.point_intervals`),
         drawn as error bars.
     excl_line : dict, optional
-        ``excl_line`` of :func:`horizonlib.analyses.trend_checks.checks.trend_tests` (``a``, ``b``: ln minutes
+        ``excl_line`` of :func:`horizonlib.analyses.trend_checks.checks.trend_tests` (``a``, ``b``:
+        ln minutes
         and slope per day since 1970-01-01): the long-run line without the models of interest,
         against which their distance is measured; drawn dashed when given.
     """

@@ -225,7 +225,8 @@ def comparison_display(analysis: dict) -> pd.DataFrame:
 def policy_display(runs: pd.DataFrame, flags: pd.DataFrame,
                    weighting: str = "invsqrt_task_weight", regularization: float = 0.1,
                    success_percents=(50, 80)) -> pd.DataFrame:
-    """:func:`horizonlib.analyses.hacking.flags.policy_table` as text: readable policy names, horizons in
+    """:func:`horizonlib.analyses.hacking.flags.policy_table` as text: readable policy names,
+horizons in
     minutes (1 decimal), RE-Bench means with 2 decimals, flagged-run counts as integers."""
     tab = policy_table(runs, flags, weighting, regularization, success_percents)
     names = {"as_failure": "as failure (METR)", "as_scored": "as scored", "exclude": "excluded"}

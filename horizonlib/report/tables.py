@@ -44,7 +44,8 @@ def horizon_display(horizons: pd.DataFrame, comparison: pd.DataFrame | None = No
     Parameters
     ----------
     horizons : :func:`horizonlib.model.horizons.horizon_table` output.
-    comparison : optional :func:`horizonlib.analyses.headline.published.compare_with_published` output.
+    comparison : optional :func:`horizonlib.analyses.headline.published.compare_with_published`
+    output.
     confidence_level : shown in the column names.
 
     Returns

@@ -15,7 +15,7 @@ def test_count_words_for_any_count():
     assert text.count_of(0, 0, "model") == "no models"
     assert text.count_of(3, 11, "single change") == "3 of the 11 single changes"
     assert text.count_of(2, 5, "model with RE-Bench runs",
-                      "models with RE-Bench runs") == "2 of the 5 models with RE-Bench runs"
+                         "models with RE-Bench runs") == "2 of the 5 models with RE-Bench runs"
     assert text.verb_for(0, 11, "moves", "move") == "moves"
     assert text.verb_for(1, 11, "moves", "move") == "moves"
     assert text.verb_for(3, 11, "moves", "move") == "move"

@@ -18,11 +18,13 @@ def tables():
     runs = simulated()
     rng = np.random.default_rng(0)
     draws = rebench.rebench_task_draws(runs, 30, rng)
-    fits = subsets.subset_fits(runs, subsets.standard_subsets(runs, ["ai_rd_sim_optimize_kernel/main"]),
-                         n_bootstrap=20, rng=rng)
-    loo = pd.concat([influence_refits.leave_one_out(runs, "task"), influence_refits.leave_one_out(runs, "family")])
+    masks = subsets.standard_subsets(runs, ["ai_rd_sim_optimize_kernel/main"])
+    fits = subsets.subset_fits(runs, masks, n_bootstrap=20, rng=rng)
+    loo = pd.concat([influence_refits.leave_one_out(runs, "task"),
+                     influence_refits.leave_one_out(runs, "family")])
     return dict(runs=runs, scores=rebench.rebench_task_scores(draws), fits=fits, loo=loo,
-                cal_b=calibration_check.calibration(runs, "bucket"), cal_s=calibration_check.calibration(runs, "source"))
+                cal_b=calibration_check.calibration(runs, "bucket"),
+                cal_s=calibration_check.calibration(runs, "source"))
 
 
 def assert_labelled(fig):

@@ -21,7 +21,8 @@ def test_english_list_and_plural():
 def test_missing_note():
     assert "Every model" in report_hacking.missing_note(two_model_runs(), ["A", "B"])
     assert report_hacking.missing_note(two_model_runs(), ["A", "Z"]).startswith("Z has no runs")
-    assert report_hacking.missing_note(two_model_runs(), ["Y", "Z"]).startswith("Y and Z have no runs")
+    assert report_hacking.missing_note(two_model_runs(),
+                                       ["Y", "Z"]).startswith("Y and Z have no runs")
 
 
 def test_tasks_sentence():
@@ -55,10 +56,11 @@ def test_hacking_glue_known_answer():
 
 
 def test_hacking_glue_absent_model_has_every_key():
-    present = report_hacking.hacking_glue(tipping.hacking_analysis(two_model_runs(), "A", ["B"], ["ai_rd_k/main"]),
-                                   ["B"], ["ai_rd_k/main"])
-    absent = report_hacking.hacking_glue(tipping.hacking_analysis(two_model_runs(), "Z", ["B"], ["ai_rd_k/main"]),
-                                  ["B"], ["ai_rd_k/main"])
+    tasks = ["ai_rd_k/main"]
+    present = report_hacking.hacking_glue(
+        tipping.hacking_analysis(two_model_runs(), "A", ["B"], tasks), ["B"], tasks)
+    absent = report_hacking.hacking_glue(
+        tipping.hacking_analysis(two_model_runs(), "Z", ["B"], tasks), ["B"], tasks)
     assert set(absent) == set(present)
     assert absent["hk_p50_0"] == report_hacking.NOT_AVAILABLE and "Z has no runs" in absent["hk_verdict"]
     assert all(isinstance(v, str) for v in absent.values())

@@ -3,7 +3,8 @@
 Every piece reuses the model layer's fit ``P(success) = sigmoid(a + b log2(human minutes))`` with
 METR's per-run weights, and the 50% horizon ``2 ** (-a / b)`` minutes:
 
-* :mod:`~horizonlib.analyses.breakdowns.selection`: the RE-Bench runs, task sets, subset and model names;
+* :mod:`~horizonlib.analyses.breakdowns.selection`: the RE-Bench runs, task sets, subset and model
+  names;
 * :mod:`~horizonlib.analyses.breakdowns.intervals`: the percentile bootstrap interval they all use;
 * :mod:`~horizonlib.analyses.breakdowns.rebench`: RE-Bench per-task scores and means, weight share;
 * :mod:`~horizonlib.analyses.breakdowns.subsets`: fits on subsets of tasks (paired bootstrap),

@@ -1,4 +1,5 @@
-r"""Horizon fits on subsets of tasks with a paired bootstrap, and their predictions (analyses layer).
+r"""Horizon fits on subsets of tasks with a paired bootstrap, and their predictions (analyses
+layer).
 
 The fit is the model layer's
 

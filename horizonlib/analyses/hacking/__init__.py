@@ -1,4 +1,5 @@
-"""Reward hacking: how the treatment of hacked runs moves a model's horizon and RE-Bench mean (analyses layer).
+"""Reward hacking: how the treatment of hacked runs moves a model's horizon and RE-Bench mean
+(analyses layer).
 
 * :mod:`~horizonlib.analyses.hacking.models`: a model's runs by name, its RE-Bench mean;
 * :mod:`~horizonlib.analyses.hacking.flags`: flag files and the policies for flagged runs

@@ -1,4 +1,5 @@
-"""Estimated against planted horizons, for runs simulated by :mod:`horizonlib.data.simulate` (analyses layer).
+"""Estimated against planted horizons, for runs simulated by :mod:`horizonlib.data.simulate`
+(analyses layer).
 
 On synthetic runs the truth is known: the planted 50% horizons (minutes) and doubling time
 (days). :func:`planted_comparison` sets the fitted horizons and their intervals against them,
@@ -49,7 +50,8 @@ def planted_sentence(comparison: pd.DataFrame, regularization: float,
                      trend: pd.DataFrame) -> str:
     """What the known truth says about the fit (empty when the runs are not simulated).
 
-    ``trend`` is :func:`horizonlib.analyses.headline.trend.trend_tables` output; its fitted frontier rows are set against the
+    ``trend`` is :func:`horizonlib.analyses.headline.trend.trend_tables` output; its fitted
+    frontier rows are set against the
     planted doubling time.
     """
     if comparison.empty:

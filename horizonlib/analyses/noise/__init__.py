@@ -1,4 +1,5 @@
-"""Is it noise? Paired bootstrap differences between two models, and where the CI width comes from (analyses layer).
+"""Is it noise? Paired bootstrap differences between two models, and where the CI width comes from
+(analyses layer).
 
 * :mod:`~horizonlib.analyses.noise.replicates`: paired bootstrap replicates of two models'
   RE-Bench means and 50% horizons, resampling all or some of the levels (family, task, run);

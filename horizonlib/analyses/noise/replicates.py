@@ -1,4 +1,5 @@
-"""Paired bootstrap replicates of two models' RE-Bench means and 50% horizons, at chosen levels (analyses layer).
+"""Paired bootstrap replicates of two models' RE-Bench means and 50% horizons, at chosen levels
+(analyses layer).
 
 For two models measured on the same task suite (same dataset), every bootstrap replicate
 resamples task families, tasks within families and runs within (task, model) exactly as

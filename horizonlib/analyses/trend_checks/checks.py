@@ -132,7 +132,7 @@ def trend_tests(
     excl_line = None
     if present and len(base) >= 2:
         ea, eb, _ = ols_batch(dates_to_days(dates[base]),
-                               np.log(point[base].to_numpy(dtype=float))[None, :])
+                              np.log(point[base].to_numpy(dtype=float))[None, :])
         excl_line = {"a": float(ea[0]), "b": float(eb[0]), "models": list(base)}
 
     # broken line vs single line on the long-run frontier (focus models included)
@@ -152,7 +152,8 @@ def trend_tests(
     broken = {**cmp, "models": ";".join(models), "n_replicates": int(len(L)),
               "share_break_preferred": float(np.mean(dbic > 0)),
               "tau_date": day_to_date(cmp["tau"]),
-              "tau_ci": tuple(day_to_date(v) for v in percentile_interval(br["tau"], confidence_level))}
+              "tau_ci": tuple(day_to_date(v)
+                              for v in percentile_interval(br["tau"], confidence_level))}
     seg_rows = []
     for name, est, reps in (("broken_before", cmp["doubling_before_days"], before),
                             ("broken_after", cmp["doubling_after_days"], after)):

@@ -1,4 +1,5 @@
-"""Lines through the horizons on release date: single, broken, and when one reaches a horizon (analyses layer).
+"""Lines through the horizons on release date: single, broken, and when one reaches a horizon
+(analyses layer).
 
 Lines are fitted to ``y = ln(p50 in minutes)`` against ``d`` = release date in days since
 1970-01-01 (as :mod:`horizonlib.model.trend`):

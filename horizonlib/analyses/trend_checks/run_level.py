@@ -27,7 +27,8 @@ def run_level_doubling(
 ) -> pd.DataFrame:
     """Frontier doubling times fitted to the run files, one dataset at a time.
 
-    The same computation as the fit chapter (:func:`horizonlib.analyses.headline.trend.trend_tables` on our
+    The same computation as the fit chapter
+    (:func:`horizonlib.analyses.headline.trend.trend_tables` on our
     fits with their paired bootstrap), restricted to one dataset: the last dataset holding
     ``focus`` (or the last dataset when ``focus`` is absent or None). Pass the fit chapter's
     bootstrap ``samples`` (same seed, same runs) and the numbers are the fit chapter's.

@@ -1,4 +1,5 @@
-"""The trend checks' inputs: point 50% horizons, their paired bootstrap samples, release dates (analyses layer).
+"""The trend checks' inputs: point 50% horizons, their paired bootstrap samples, release dates
+(analyses layer).
 
 :func:`trend_inputs` takes METR's published fits and samples when given, else fits and
 bootstraps the run files; models without a release date are left out (:func:`undated_models`).

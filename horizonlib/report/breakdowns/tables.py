@@ -83,7 +83,8 @@ def focus_rebench_table(means: pd.DataFrame, models: Sequence[str],
                        *m.loc[ALL_TASKS, ["mean_score", "ci_low", "ci_high"]], fmt=score_text)}
             for t, col in zip(drop_tasks, cols[3:]):
                 v = without_label(t)
-                row[col] = (format_interval(*m.loc[v, ["mean_score", "ci_low", "ci_high"]], fmt=score_text)
+                row[col] = (format_interval(*m.loc[v, ["mean_score", "ci_low", "ci_high"]],
+                                            fmt=score_text)
                             if v in m.index else "not in this set")
             rows.append(row)
     return pd.DataFrame(rows, columns=cols)

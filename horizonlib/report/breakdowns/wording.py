@@ -1,4 +1,5 @@
-"""Presentation layer: the breakdowns chapter's words for horizons, intervals, subsets and absent models.
+"""Presentation layer: the breakdowns chapter's words for horizons, intervals, subsets and absent
+models.
 
 Horizons (minutes, hours or days) and RE-Bench means as text with units and confidence
 intervals (:func:`format_minutes`, :func:`format_interval`, :func:`subset_text`), a model's

@@ -6,6 +6,7 @@
 * :mod:`~horizonlib.report.trend.chapter_glue`: every value the prose quotes, as one dict;
 * :mod:`~horizonlib.report.trend.tables`: the display tables.
 
-Nothing is computed here that the analyses do not already give; :mod:`horizonlib.analyses.trend_checks`
+Nothing is computed here that the analyses do not already give;
+:mod:`horizonlib.analyses.trend_checks`
 never imports this package.
 """

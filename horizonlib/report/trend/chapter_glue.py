@@ -41,9 +41,11 @@ def trend_glue(res: dict, windows: Sequence, focus_models: Sequence[str], source
     focus_models : sequence of str
         Models of interest (the first is discussed in the prose).
     source : str
-        ``"published"`` or ``"fitted"`` (:func:`horizonlib.analyses.trend_checks.samples.trend_inputs`).
+        ``"published"`` or ``"fitted"``
+        (:func:`horizonlib.analyses.trend_checks.samples.trend_inputs`).
     run_level : pandas.DataFrame, optional
-        :func:`horizonlib.analyses.trend_checks.run_level.run_level_doubling` output (the run-level doubling time
+        :func:`horizonlib.analyses.trend_checks.run_level.run_level_doubling` output (the run-level
+        doubling time
         shown beside).
     published : str, optional
         Name of the configured published-fits dataset.

@@ -97,7 +97,8 @@ def which_horizons(source: str, point_dates: pd.Series, published: str | None = 
     Parameters
     ----------
     source : str
-        ``"published"`` or ``"fitted"`` (:func:`horizonlib.analyses.trend_checks.samples.trend_inputs`).
+        ``"published"`` or ``"fitted"``
+        (:func:`horizonlib.analyses.trend_checks.samples.trend_inputs`).
     point_dates : pandas.Series
         Release date per model used (index: model names).
     published : str, optional
@@ -139,7 +140,8 @@ def fit_relation(source: str, run_level: pd.DataFrame | None, windows: Sequence,
     Parameters
     ----------
     run_level : pandas.DataFrame or None
-        :func:`horizonlib.analyses.trend_checks.run_level.run_level_doubling` output (computed from the fit
+        :func:`horizonlib.analyses.trend_checks.run_level.run_level_doubling` output (computed from
+        the fit
         chapter's replicates).
     n_frontier : int
         Frontier models of this chapter's long-run line.

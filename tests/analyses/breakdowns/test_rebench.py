@@ -1,4 +1,5 @@
-"""Tests of horizonlib.analyses.breakdowns.rebench: RE-Bench per-task scores, means, weight share and spread (known answers)."""
+"""Tests of horizonlib.analyses.breakdowns.rebench: RE-Bench per-task scores, means, weight share
+and spread (known answers)."""
 
 import numpy as np
 import pytest
@@ -17,8 +18,8 @@ def test_task_means_known_answer_and_constant_cells_have_zero_width_ci():
     assert list(scores.index) == ["ai_rd_a/main", "ai_rd_b/main"]  # HCAST left out
     a, b = scores.loc["ai_rd_a/main"], scores.loc["ai_rd_b/main"]
     assert (a["mean_score"], a["ci_low"], a["ci_high"], a["n_runs"]) == (pytest.approx(0.2),
-                                                                        pytest.approx(0.2),
-                                                                        pytest.approx(0.2), 3)
+                                                                         pytest.approx(0.2),
+                                                                         pytest.approx(0.2), 3)
     assert b["mean_score"] == pytest.approx(0.5) and b["ci_low"] == 0.0 and b["ci_high"] == 1.0
     assert b["success_rate"] == pytest.approx(0.5)
     assert a["task_set"] == "d (2 RE-Bench tasks)"
@@ -55,7 +56,8 @@ def test_weight_share_known_answer():
     assert share["weight_share"] == pytest.approx(1 / (1 + np.sqrt(3)))
     assert share["run_share"] == pytest.approx(0.25)
     assert share["task_share"] == pytest.approx(0.25)
-    assert rebench.weight_share(make_runs(spec), "equal_task_weight").iloc[0]["weight_share"] == pytest.approx(0.25)
+    equal = rebench.weight_share(make_runs(spec), "equal_task_weight")
+    assert equal.iloc[0]["weight_share"] == pytest.approx(0.25)
 
 
 def test_rebench_spread_of_task_lengths():

@@ -18,10 +18,14 @@ def test_results_rows_fit_the_schemas(tmp_path):
     kernel = "ai_rd_sim_optimize_kernel/main"
     rng = np.random.default_rng(0)
     draws = rebench.rebench_task_draws(runs, 20, rng)
-    fits = subsets.subset_fits(runs, subsets.standard_subsets(runs, [kernel]), n_bootstrap=20, rng=rng)
-    loo = pd.concat([influence_refits.leave_one_out(runs, "task"), influence_refits.leave_one_out(runs, "family")])
-    abl = breakdown_results.ablation_rows(rebench.weight_share(runs), fits, rebench.rebench_means(draws), kernel)
-    write_results(breakdown_results.rebench_results(rebench.rebench_task_scores(draws)), "rebench", tmp_path)
+    fits = subsets.subset_fits(runs, subsets.standard_subsets(runs, [kernel]), n_bootstrap=20,
+                               rng=rng)
+    loo = pd.concat([influence_refits.leave_one_out(runs, "task"),
+                     influence_refits.leave_one_out(runs, "family")])
+    abl = breakdown_results.ablation_rows(rebench.weight_share(runs), fits,
+                                          rebench.rebench_means(draws), kernel)
+    write_results(breakdown_results.rebench_results(rebench.rebench_task_scores(draws)), "rebench",
+                  tmp_path)
     write_results(breakdown_results.influence_results(loo), "influence", tmp_path)
     append_results(abl, "ablations", tmp_path)
     assert set(abl["question"]) == {"rebench_share", "subset_fit", "drop_kernel"}

@@ -1,4 +1,5 @@
-"""Tests of horizonlib.analyses.breakdowns.subsets: subset fits with a paired bootstrap, predictions against observations."""
+"""Tests of horizonlib.analyses.breakdowns.subsets: subset fits with a paired bootstrap,
+predictions against observations."""
 
 import numpy as np
 import pandas as pd
@@ -17,7 +18,7 @@ def test_subset_fits_points_equal_fits_on_the_subset_and_rebench_is_unidentified
     runs = simulated()
     masks = subsets.standard_subsets(runs, ["ai_rd_sim_optimize_kernel/main", "not/a_task"])
     assert set(masks) == {"all tasks", "without RE-Bench", "RE-Bench only",
-                            "without ai_rd_sim_optimize_kernel/main"}
+                          "without ai_rd_sim_optimize_kernel/main"}
     fits = subsets.subset_fits(runs, masks, n_bootstrap=60, rng=np.random.default_rng(5))
     assert len(fits) == 6 * 4
     for name in ["all tasks", "without RE-Bench", "without ai_rd_sim_optimize_kernel/main"]:
@@ -38,7 +39,7 @@ def test_subset_fits_points_equal_fits_on_the_subset_and_rebench_is_unidentified
 def test_subset_fit_recovers_planted_horizon_unregularized():
     runs = simulated(seed=11)
     fits = subsets.subset_fits(runs, {"all tasks": np.ones(len(runs), bool)}, regularization=0.0,
-                         n_bootstrap=100, rng=np.random.default_rng(2))
+                               n_bootstrap=100, rng=np.random.default_rng(2))
     merged = fits.merge(PLANTED, on="alias", suffixes=("", "_true"))
     # the planted 50% horizon lies inside the 95% interval for (nearly) every model
     inside = (merged["ci_low_min"] <= merged["p50_min_true"]) & (merged["p50_min_true"] <= merged["ci_high_min"])
@@ -53,7 +54,7 @@ def test_wide_rebench_lengths_are_identified():
     codes = pd.factorize(runs.loc[rb, "task_id"], sort=True)[0]
     runs.loc[rb, "human_minutes"] = 60.0 * 2.0 ** codes  # 1 h to 16 h
     fits = subsets.subset_fits(runs, subsets.standard_subsets(runs), n_bootstrap=20,
-                         rng=np.random.default_rng(0))
+                               rng=np.random.default_rng(0))
     rbfit = fits[fits["subset"] == "RE-Bench only"]
     np.testing.assert_allclose(rbfit["log2_spread"], 4.0)
     assert not (rbfit["status"] == "unidentified").any()
@@ -69,7 +70,8 @@ def test_subset_fits_need_all_tasks_and_a_generator():
 
 def test_predictions_are_the_fitted_curve_at_rebench_lengths():
     runs = simulated()
-    fits = subsets.subset_fits(runs, subsets.standard_subsets(runs), n_bootstrap=10, rng=np.random.default_rng(0))
+    fits = subsets.subset_fits(runs, subsets.standard_subsets(runs), n_bootstrap=10,
+                               rng=np.random.default_rng(0))
     pred = subsets.rebench_predictions(runs, fits)
     assert len(pred) == 6 * 5
     row = pred.iloc[0]
@@ -81,8 +83,8 @@ def test_predictions_are_the_fitted_curve_at_rebench_lengths():
 
 def test_kernel_models_counts_only_models_that_ran_the_task():
     runs = kernel_case()
-    fits = subsets.subset_fits(runs, subsets.standard_subsets(runs, ["ai_rd_k/main"]), n_bootstrap=10,
-                         rng=np.random.default_rng(0))
+    fits = subsets.subset_fits(runs, subsets.standard_subsets(runs, ["ai_rd_k/main"]),
+                               n_bootstrap=10, rng=np.random.default_rng(0))
     ran = subsets.kernel_models(fits, "ai_rd_k/main")
     assert list(ran["alias"]) == ["a"]
     assert subsets.kernel_models(fits, None).empty

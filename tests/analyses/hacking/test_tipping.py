@@ -1,4 +1,5 @@
-"""Tests of horizonlib.analyses.hacking.tipping: the tipping point (known answers and direct refits)."""
+"""Tests of horizonlib.analyses.hacking.tipping: the tipping point (known answers and direct
+refits)."""
 
 import numpy as np
 import pytest

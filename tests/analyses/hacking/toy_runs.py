@@ -3,7 +3,8 @@
 import pandas as pd
 
 
-def two_model_runs(rebench_scores_a=(0.5, 0.5, 0.2, 0.2), rebench_scores_b=(0.45, 0.45, 0.45, 0.45)):
+def two_model_runs(rebench_scores_a=(0.5, 0.5, 0.2, 0.2),
+                   rebench_scores_b=(0.45, 0.45, 0.45, 0.45)):
     """Two models; 4 HCAST tasks of 1-64 min and one RE-Bench task of 480 min."""
     rows = []
     for alias, rb in (("A", rebench_scores_a), ("B", rebench_scores_b)):

@@ -1,4 +1,5 @@
-"""Tests of horizonlib.analyses.headline.fits: curves, grids, extrapolated horizons and the penalty's effect (known answers)."""
+"""Tests of horizonlib.analyses.headline.fits: curves, grids, extrapolated horizons and the
+penalty's effect (known answers)."""
 
 import numpy as np
 import pandas as pd
@@ -41,7 +42,7 @@ def test_fit_horizons_matches_curve_grid_p50(mirror_dir):
     fits = fit_horizons(runs)
     o3 = fits[fits["display_name"] == "o3"].iloc[0]
     grid = curve_fits.curve_grid(fits[fits["display_name"] == "o3"],
-                               minutes=np.array([o3["p50_min"]]))
+                                 minutes=np.array([o3["p50_min"]]))
     assert grid["p_success"].iloc[0] == pytest.approx(0.5)
 
 

@@ -1,4 +1,5 @@
-"""Tests of horizonlib.analyses.headline.planted: estimates against the planted truth of simulated runs."""
+"""Tests of horizonlib.analyses.headline.planted: estimates against the planted truth of simulated
+runs."""
 
 import numpy as np
 import pandas as pd

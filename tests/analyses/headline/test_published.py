@@ -1,4 +1,5 @@
-"""Tests of horizonlib.analyses.headline.published: comparison with METR's published horizons on the same suite."""
+"""Tests of horizonlib.analyses.headline.published: comparison with METR's published horizons on
+the same suite."""
 
 import pandas as pd
 import pytest

@@ -1,4 +1,5 @@
-"""Rows of a horizons table for the headline tests (one model, one dataset, a 50% horizon in minutes)."""
+"""Rows of a horizons table for the headline tests (one model, one dataset, a 50% horizon in
+minutes)."""
 
 import pandas as pd
 

@@ -21,7 +21,7 @@ def test_published_ratio():
 def test_compare_pairs_and_widths():
     df = identical_models()
     table, missing = noise_pairs.compare_pairs(df, [("A", "B"), ("A", "Z")], 100,
-                                         np.random.default_rng(3), kernel_task="ai_rd_0/t0")
+                                               np.random.default_rng(3), kernel_task="ai_rd_0/t0")
     assert set(table["metric"]) == {"p50_ratio", "rebench_diff", "rebench_diff_no_kernel"}
     assert len(missing) == 1 and "Z" in missing[0]
     w = noise_levels.ci_width_by_level(df, "A", "B", 100, np.random.default_rng(4))
@@ -32,4 +32,4 @@ def test_compare_pairs_and_widths():
 
 def test_model_pairs():
     assert noise_pairs.model_pairs(["o3", "o4-mini"], ["c"]) == [("o3", "c"), ("o4-mini", "c"),
-                                                           ("o4-mini", "o3")]
+                                                                 ("o4-mini", "o3")]

@@ -1,4 +1,5 @@
-"""Tests of horizonlib.analyses.noise.replicates: paired replicates, level-restricted draws, RE-Bench mean replicates."""
+"""Tests of horizonlib.analyses.noise.replicates: paired replicates, level-restricted draws,
+RE-Bench mean replicates."""
 
 import numpy as np
 import pytest

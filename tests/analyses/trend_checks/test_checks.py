@@ -1,4 +1,5 @@
-"""Tests of horizonlib.analyses.trend_checks.checks: a model's distance from the trend, every check together."""
+"""Tests of horizonlib.analyses.trend_checks.checks: a model's distance from the trend, every check
+together."""
 
 import numpy as np
 import pytest
@@ -17,8 +18,8 @@ def test_trend_distance_known():
 
 def test_trend_tests_runs():
     p50, wide, dates = planted_trend()
-    res = trend_checks.trend_tests(p50, wide, dates, ["2014-01-01", "2020-01-01"], ["focus", "absent"],
-                         source="fitted")
+    res = trend_checks.trend_tests(p50, wide, dates, ["2014-01-01", "2020-01-01"],
+                                   ["focus", "absent"], source="fitted")
     assert res["missing"] == ["absent"]
     dd = res["doubling"].set_index(["window_start", "selection"])
     assert dd.loc[("2014-01-01", "frontier_excl_focus"), "doubling_days"] == pytest.approx(

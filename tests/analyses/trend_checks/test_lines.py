@@ -1,4 +1,5 @@
-"""Tests of horizonlib.analyses.trend_checks.lines: broken line, BIC, the date a line reaches a horizon."""
+"""Tests of horizonlib.analyses.trend_checks.lines: broken line, BIC, the date a line reaches a
+horizon."""
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -27,7 +28,7 @@ def test_single_line_usually_preferred_without_break():
     x = np.linspace(0, 1000, 25)
     deltas = [trend_lines.compare_broken_line(
         x, 1.0 + 0.003 * x + np.random.default_rng(s).normal(0, 0.05, x.size))["delta_bic"]
-        for s in range(20)]
+              for s in range(20)]
     assert np.median(deltas) < 2
 
 

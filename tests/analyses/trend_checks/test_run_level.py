@@ -31,17 +31,17 @@ def test_run_level_doubling_known_slope():
     df["run_id"] = [f"r{i}" for i in range(len(df))]
     samples = bootstrap_horizons(df, 50, np.random.default_rng(1), regularization=0.01,
                                  success_percents=(50,))
-    tab = run_level_trend.run_level_doubling(df, release, ["2019-01-01"], samples, regularization=0.01,
-                                focus="M5")
+    tab = run_level_trend.run_level_doubling(df, release, ["2019-01-01"], samples,
+                                             regularization=0.01, focus="M5")
     assert tab["dataset"].unique().tolist() == ["toy"]
     assert tab["doubling_days"].iloc[0] == pytest.approx(np.log(2) / 0.003, rel=0.25)
 
     # the same replicates give the same numbers: trend_inputs on the fitted path uses them too
     point, wide, source = trend_samples.trend_inputs(df, None, None, release, samples=samples,
-                                          regularization=0.01)
+                                                     regularization=0.01)
     assert source == "fitted"
     d = trend_checks.trend_tests(point, wide, release, ["2019-01-01", "2023-01-01"], ["M5"],
-                       source="fitted", n_grid=20)["doubling"]
+                                 source="fitted", n_grid=20)["doubling"]
     row = d[(d["window_start"] == "2019-01-01") & (d["selection"] == "frontier")].iloc[0]
     assert row["doubling_days"] == pytest.approx(tab["doubling_days"].iloc[0], rel=1e-9)
     assert row["ci_low_days"] == pytest.approx(tab["ci_low_days"].iloc[0], rel=1e-9)

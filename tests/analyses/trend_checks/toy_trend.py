@@ -1,4 +1,5 @@
-"""A planted trend of horizons on release date, with bootstrap samples, for the trend-check tests."""
+"""A planted trend of horizons on release date, with bootstrap samples, for the trend-check
+tests."""
 
 import numpy as np
 import pandas as pd
@@ -13,7 +14,8 @@ def planted_trend(planted_ratio=4.0, seed=0):
     days = trend_samples.dates_to_days(dates)
     p50 = pd.Series(np.exp(-50 + 0.003 * days), index=dates.index)
     dates["focus"] = pd.Timestamp("2024-09-01")
-    p50["focus"] = planted_ratio * np.exp(-50 + 0.003 * trend_samples.dates_to_days(dates[["focus"]])[0])
+    focus_day = trend_samples.dates_to_days(dates[["focus"]])[0]
+    p50["focus"] = planted_ratio * np.exp(-50 + 0.003 * focus_day)
     wide = pd.DataFrame(p50.to_numpy()[None, :] * np.exp(rng.normal(0, 0.1, (300, 11))),
                         columns=p50.index)
     return p50, wide, dates

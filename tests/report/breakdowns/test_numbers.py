@@ -44,10 +44,12 @@ def test_chapter_numbers_have_the_same_keys_in_every_edition():
     kernel = "ai_rd_sim_optimize_kernel/main"
     rng = np.random.default_rng(0)
     draws = rebench.rebench_task_draws(runs, 20, rng)
-    fits = subsets.subset_fits(runs, subsets.standard_subsets(runs, [kernel]), n_bootstrap=10, rng=rng)
+    fits = subsets.subset_fits(runs, subsets.standard_subsets(runs, [kernel]), n_bootstrap=10,
+                               rng=rng)
     loo = influence_refits.leave_one_out_levels(runs)
-    args = (rebench.rebench_task_scores(draws), rebench.rebench_means(draws), rebench.weight_share(runs), fits, loo,
-            calibration_check.calibration(runs, "source"), rebench.rebench_spread(runs), subsets.rebench_predictions(runs, fits))
+    args = (rebench.rebench_task_scores(draws), rebench.rebench_means(draws),
+            rebench.weight_share(runs), fits, loo, calibration_check.calibration(runs, "source"),
+            rebench.rebench_spread(runs), subsets.rebench_predictions(runs, fits))
     present = breakdown_numbers.chapter_numbers(*args, ["Sim-Fir", "Sim-Elm"], kernel)
     absent = breakdown_numbers.chapter_numbers(*args, ["o3"], kernel)
     assert present.keys() == absent.keys()

@@ -32,7 +32,8 @@ def test_doubling_sentences_grammar():
 
 def test_which_horizons_and_fit_relation_follow_the_configuration():
     dates = pd.to_datetime(pd.Series({"old": "2019-02-01", "new": "2025-04-01", "mid": "2022-01-01"}))
-    pub = trend_sentences.which_horizons("published", dates, "published-fits-2025-06", ["th-1-1-8-models"])
+    pub = trend_sentences.which_horizons("published", dates, "published-fits-2025-06",
+                                         ["th-1-1-8-models"])
     assert pub.startswith("METR's published fits (published-fits-2025-06) provide that: 3 models "
                           "released from old (2019) to new (2025)")
     one = trend_sentences.which_horizons("fitted", dates, None, ["synthetic"])
@@ -44,7 +45,8 @@ def test_which_horizons_and_fit_relation_follow_the_configuration():
                               "models": ["x;y;z"], "doubling_days": [143.2],
                               "ci_low_days": [116.0], "ci_high_days": [178.0],
                               "dataset": ["th-1-1-8-models"]})
-    rel = trend_sentences.fit_relation("published", run_level, ["2019-01-01"], 12, ["th-1-1-8-models"])
+    rel = trend_sentences.fit_relation("published", run_level, ["2019-01-01"], 12,
+                                       ["th-1-1-8-models"])
     assert rel.endswith("Fitted to run-level data as there (Time Horizon 1.1, 3 frontier "
                         "models), the doubling time since 2019 is 143 days (95% CI 116 to 178).")
     assert "12 frontier models" in rel
