@@ -170,7 +170,7 @@ def check_inputs(params: Mapping[str, Any], root: str | Path | None = None) -> d
         if params.get("hack_flags"):
             import pandas as pd
 
-            from horizonlib.analyses.hacking import load_hack_flags
+            from horizonlib.analyses.hacking.flags import load_hack_flags
 
             runs = pd.concat([tables[e] for e in params["runs"]], ignore_index=True)
             try:

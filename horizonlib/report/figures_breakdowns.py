@@ -35,7 +35,7 @@ def plot_rebench_heatmap(scores: pd.DataFrame, highlight=()):
 
     Parameters
     ----------
-    scores : output of :func:`horizonlib.analyses.breakdowns.rebench_task_scores`.
+    scores : output of :func:`horizonlib.analyses.breakdowns.rebench.rebench_task_scores`.
     highlight : display names drawn in bold red on the model axis.
     """
     sets = sorted(scores["task_set"].unique())
@@ -137,7 +137,7 @@ def plot_subset_fits(fits: pd.DataFrame, subsets=None):
 
     Parameters
     ----------
-    fits : output of :func:`horizonlib.analyses.breakdowns.subset_fits`.
+    fits : output of :func:`horizonlib.analyses.breakdowns.subsets.subset_fits`.
     subsets : order of subsets to draw (default: as they appear).
 
     A subset with no identified fit for any model of a panel is not drawn; a note in the panel
@@ -236,7 +236,8 @@ def plot_influence(influence: pd.DataFrame, movers: pd.DataFrame | None = None):
 
     Parameters
     ----------
-    influence : output of :func:`horizonlib.analyses.breakdowns.leave_one_out` (one or both levels).
+    influence : output of :func:`horizonlib.analyses.breakdowns.influence.leave_one_out` (one or
+    both levels).
     movers : optional rows (e.g. :func:`top_movers`) whose dropped unit is named in the right
         margin of its model's row.
 
@@ -311,7 +312,8 @@ def plot_calibration(by_bucket: pd.DataFrame, by_source: pd.DataFrame):
 
     Parameters
     ----------
-    by_bucket, by_source : outputs of :func:`horizonlib.analyses.breakdowns.calibration`.
+    by_bucket, by_source : outputs of
+    :func:`horizonlib.analyses.breakdowns.calibration.calibration`.
     Each point is one (model, group); marker area is proportional to the group's fit weight.
     """
     fig, axes = plt.subplots(1, 2, figsize=(10, 4.6), layout="constrained")

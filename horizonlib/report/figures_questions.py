@@ -29,7 +29,7 @@ def plot_tipping_point(curves: pd.DataFrame, comparisons: pd.DataFrame, model: s
     Parameters
     ----------
     curves : pandas.DataFrame
-        ``curves`` of :func:`horizonlib.analyses.hacking.hacking_analysis`.
+        ``curves`` of :func:`horizonlib.analyses.hacking.tipping.hacking_analysis`.
     comparisons : pandas.DataFrame
         ``comparisons`` of the same (RE-Bench means of the comparison models).
     model : str
@@ -77,7 +77,7 @@ def tipping_figure(analysis: dict):
     Parameters
     ----------
     analysis : dict
-        :func:`horizonlib.analyses.hacking.hacking_analysis` output.
+        :func:`horizonlib.analyses.hacking.tipping.hacking_analysis` output.
     """
     if not analysis.get("found"):
         return empty_figure(f"{analysis.get('model', 'the model')} has no runs in the "
@@ -111,7 +111,7 @@ def plot_pair_intervals(pairs: pd.DataFrame):
     Parameters
     ----------
     pairs : pandas.DataFrame
-        Table of :func:`horizonlib.analyses.noise.compare_pairs`.
+        Table of :func:`horizonlib.analyses.noise.pairs.compare_pairs`.
     """
     ratio = pairs[pairs["metric"] == "p50_ratio"].reset_index(drop=True)
     diff = pairs[pairs["metric"] != "p50_ratio"].reset_index(drop=True)
@@ -175,7 +175,7 @@ def plot_width_by_level(widths: pd.DataFrame, pair: tuple[str, str] | None = Non
     Parameters
     ----------
     widths : pandas.DataFrame
-        Table of :func:`horizonlib.analyses.noise.ci_width_by_level`.
+        Table of :func:`horizonlib.analyses.noise.levels.ci_width_by_level`.
     pair : tuple of str, optional
         ``(model_a, model_b)``, named in the figure title.
     """
@@ -232,7 +232,7 @@ def plot_trend_tests(point: pd.Series, dates: pd.Series, broken: dict, distance:
     dates : pandas.Series
         Release date by model (same index).
     broken : dict
-        ``broken`` of :func:`horizonlib.analyses.trend_checks.trend_tests`.
+        ``broken`` of :func:`horizonlib.analyses.trend_checks.checks.trend_tests`.
     distance : pandas.DataFrame
         ``distance`` of the same (models highlighted in red, labelled).
     frontier : list of str
@@ -240,10 +240,12 @@ def plot_trend_tests(point: pd.Series, dates: pd.Series, broken: dict, distance:
     target_minutes : float
         Horizon drawn as a dashed line (minutes).
     intervals : pandas.DataFrame, optional
-        ``low``, ``high`` (minutes) by model (:func:`horizonlib.analyses.trend_checks.point_intervals`),
+        ``low``, ``high`` (minutes) by model
+        (:func:`horizonlib.analyses.trend_checks.samples.point_intervals`),
         drawn as error bars.
     excl_line : dict, optional
-        ``excl_line`` of :func:`horizonlib.analyses.trend_checks.trend_tests` (``a``, ``b``: ln minutes
+        ``excl_line`` of :func:`horizonlib.analyses.trend_checks.checks.trend_tests` (``a``, ``b``:
+        ln minutes
         and slope per day since 1970-01-01): the long-run line without the models of interest,
         against which their distance is measured; drawn dashed when given.
     """

@@ -16,7 +16,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from horizonlib.analyses.hacking import REPORTED_HACK_SHARE, default_k_max, missing_models, policy_table
+from horizonlib.analyses.hacking.flags import policy_table
+from horizonlib.analyses.hacking.models import missing_models
+from horizonlib.analyses.hacking.tipping import REPORTED_HACK_SHARE, default_k_max
 from horizonlib.common.text import NOT_AVAILABLE, dataset_label, english_list, plural
 
 
@@ -83,7 +85,7 @@ def hacking_glue(analysis: dict, comparison_models: Sequence[str],
     Parameters
     ----------
     analysis : dict
-        :func:`horizonlib.analyses.hacking.hacking_analysis` output (found or not).
+        :func:`horizonlib.analyses.hacking.tipping.hacking_analysis` output (found or not).
     comparison_models : sequence of str
         The comparison models (the first one is the bar discussed in the prose).
     hacking_tasks : sequence of str
@@ -223,7 +225,8 @@ def comparison_display(analysis: dict) -> pd.DataFrame:
 def policy_display(runs: pd.DataFrame, flags: pd.DataFrame,
                    weighting: str = "invsqrt_task_weight", regularization: float = 0.1,
                    success_percents=(50, 80)) -> pd.DataFrame:
-    """:func:`horizonlib.analyses.hacking.policy_table` as text: readable policy names, horizons in
+    """:func:`horizonlib.analyses.hacking.flags.policy_table` as text: readable policy names,
+horizons in
     minutes (1 decimal), RE-Bench means with 2 decimals, flagged-run counts as integers."""
     tab = policy_table(runs, flags, weighting, regularization, success_percents)
     names = {"as_failure": "as failure (METR)", "as_scored": "as scored", "exclude": "excluded"}

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from horizonlib.analyses.noise import LEVELS
+from horizonlib.analyses.noise.replicates import LEVELS
 from horizonlib.common.text import NOT_AVAILABLE, dataset_label, english_list, format_number, phrase
 
 
@@ -78,7 +78,7 @@ def missing_summary(table: pd.DataFrame, missing: list[str]) -> str:
     Parameters
     ----------
     table : pandas.DataFrame
-        :func:`horizonlib.analyses.noise.compare_pairs` output.
+        :func:`horizonlib.analyses.noise.pairs.compare_pairs` output.
     missing : list of str
         Its second return value (one sentence per pair lacking common run data).
     """
@@ -119,7 +119,7 @@ def pair_sentences(table: pd.DataFrame, a: str, b: str, n_bootstrap: int,
     Parameters
     ----------
     table : pandas.DataFrame
-        :func:`horizonlib.analyses.noise.compare_pairs` output.
+        :func:`horizonlib.analyses.noise.pairs.compare_pairs` output.
     a, b : str
         The pair (first model, second model).
     n_bootstrap : int

@@ -44,7 +44,8 @@ def horizon_display(horizons: pd.DataFrame, comparison: pd.DataFrame | None = No
     Parameters
     ----------
     horizons : :func:`horizonlib.model.horizons.horizon_table` output.
-    comparison : optional :func:`horizonlib.analyses.headline.compare_with_published` output.
+    comparison : optional :func:`horizonlib.analyses.headline.published.compare_with_published`
+    output.
     confidence_level : shown in the column names.
 
     Returns
@@ -82,7 +83,7 @@ def reproduction_display(reproduction: pd.DataFrame) -> pd.DataFrame:
 
     Parameters
     ----------
-    reproduction : :func:`horizonlib.analyses.headline.reproduction_table` output.
+    reproduction : :func:`horizonlib.analyses.headline.published.reproduction_table` output.
 
     Returns
     -------
@@ -105,7 +106,7 @@ def regularization_display(effect: pd.DataFrame, regularization: float,
 
     Parameters
     ----------
-    effect : :func:`horizonlib.analyses.headline.regularization_effect` output.
+    effect : :func:`horizonlib.analyses.headline.fits.regularization_effect` output.
     regularization, compare_to : the two penalties compared (shown in the column names).
     """
     a, b = f"λ = {regularization:g}", f"λ = {compare_to:g}"

@@ -5,21 +5,26 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from horizonlib.analyses import breakdowns as B
+from horizonlib.analyses.breakdowns import calibration as calibration_check
+from horizonlib.analyses.breakdowns import influence as influence_refits
+from horizonlib.analyses.breakdowns import rebench
+from horizonlib.analyses.breakdowns import subsets
 from horizonlib.report import figures_breakdowns as FB
-from tests.analyses.test_breakdowns import simulated
+from tests.analyses.breakdowns.toy_runs import simulated
 
 
 @pytest.fixture(scope="module")
 def tables():
     runs = simulated()
     rng = np.random.default_rng(0)
-    draws = B.rebench_task_draws(runs, 30, rng)
-    fits = B.subset_fits(runs, B.standard_subsets(runs, ["ai_rd_sim_optimize_kernel/main"]),
-                         n_bootstrap=20, rng=rng)
-    loo = pd.concat([B.leave_one_out(runs, "task"), B.leave_one_out(runs, "family")])
-    return dict(runs=runs, scores=B.rebench_task_scores(draws), fits=fits, loo=loo,
-                cal_b=B.calibration(runs, "bucket"), cal_s=B.calibration(runs, "source"))
+    draws = rebench.rebench_task_draws(runs, 30, rng)
+    masks = subsets.standard_subsets(runs, ["ai_rd_sim_optimize_kernel/main"])
+    fits = subsets.subset_fits(runs, masks, n_bootstrap=20, rng=rng)
+    loo = pd.concat([influence_refits.leave_one_out(runs, "task"),
+                     influence_refits.leave_one_out(runs, "family")])
+    return dict(runs=runs, scores=rebench.rebench_task_scores(draws), fits=fits, loo=loo,
+                cal_b=calibration_check.calibration(runs, "bucket"),
+                cal_s=calibration_check.calibration(runs, "source"))
 
 
 def assert_labelled(fig):
@@ -61,7 +66,7 @@ def test_subset_fits_are_on_a_log_minute_axis(tables):
 
 
 def test_influence_and_calibration(tables):
-    fig = FB.plot_influence(tables["loo"], B.top_movers(tables["loo"], 1))
+    fig = FB.plot_influence(tables["loo"], influence_refits.top_movers(tables["loo"], 1))
     assert_labelled(fig)
     assert len(fig.axes) == 2 and fig.axes[0].get_xscale() == "log"
     fig = FB.plot_calibration(tables["cal_b"], tables["cal_s"])
@@ -80,7 +85,7 @@ def test_subset_fits_hide_subsets_without_any_identified_fit(tables):
 
 
 def test_influence_axis_follows_each_panel(tables):
-    fig = FB.plot_influence(tables["loo"], B.top_movers(tables["loo"], 1))
+    fig = FB.plot_influence(tables["loo"], influence_refits.top_movers(tables["loo"], 1))
     for ax in fig.axes:
         lo, hi = ax.get_xlim()
         assert hi <= FB.RATIO_LIMIT * 1.02 and lo * hi == pytest.approx(1.0)
@@ -89,7 +94,7 @@ def test_influence_axis_follows_each_panel(tables):
 
 
 def test_influence_margin_labels_have_no_scientific_notation(tables):
-    movers = B.top_movers(tables["loo"], 1).copy()
+    movers = influence_refits.top_movers(tables["loo"], 1).copy()
     movers.loc[movers.index[0], "ratio_to_full"] = 2e-7
     fig = FB.plot_influence(tables["loo"], movers)
     texts = [t.get_text() for ax in fig.axes for t in ax.texts]

@@ -1,9 +1,10 @@
 """Tests of horizonlib.report.hacking: the reward-hacking chapter's sentences and tables."""
 
-from horizonlib.analyses import hacking
+from horizonlib.analyses.hacking import flags as flag_policies
+from horizonlib.analyses.hacking import tipping
 from horizonlib.report import hacking as report_hacking
 from horizonlib.common import text
-from tests.analyses.test_hacking import _toy
+from tests.analyses.hacking.toy_runs import two_model_runs
 
 
 def test_english_list_and_plural():
@@ -18,9 +19,10 @@ def test_english_list_and_plural():
 
 
 def test_missing_note():
-    assert "Every model" in report_hacking.missing_note(_toy(), ["A", "B"])
-    assert report_hacking.missing_note(_toy(), ["A", "Z"]).startswith("Z has no runs")
-    assert report_hacking.missing_note(_toy(), ["Y", "Z"]).startswith("Y and Z have no runs")
+    assert "Every model" in report_hacking.missing_note(two_model_runs(), ["A", "B"])
+    assert report_hacking.missing_note(two_model_runs(), ["A", "Z"]).startswith("Z has no runs")
+    assert report_hacking.missing_note(two_model_runs(),
+                                       ["Y", "Z"]).startswith("Y and Z have no runs")
 
 
 def test_tasks_sentence():
@@ -37,7 +39,7 @@ def test_tasks_sentence():
 
 def test_hacking_glue_known_answer():
     """A's RE-Bench mean 0.35 < B's 0.45; re-scoring one 0.5 run gives 0.475 > 0.45 (k = 1)."""
-    res = hacking.hacking_analysis(_toy(), "A", ["B"], ["ai_rd_k/main", "ai_rd_x/main"])
+    res = tipping.hacking_analysis(two_model_runs(), "A", ["B"], ["ai_rd_k/main", "ai_rd_x/main"])
     g = report_hacking.hacking_glue(res, ["B"], ["ai_rd_k/main", "ai_rd_x/main"])
     assert g["hk_rb_0"] == "0.35" and g["hk_comp_mean"] == "0.45"
     assert g["hk_overtake_hack"] == "k = 1"
@@ -47,24 +49,25 @@ def test_hacking_glue_known_answer():
     assert g["hk_p50_0"].endswith(" min")
     assert "below B's (0.45); re-scoring 1 failed run" in g["hk_verdict"]
     # the other way round: B is already ahead at k = 0, the question is moot
-    res_b = hacking.hacking_analysis(_toy(), "B", ["A"], ["ai_rd_k/main"])
+    res_b = tipping.hacking_analysis(two_model_runs(), "B", ["A"], ["ai_rd_k/main"])
     g_b = report_hacking.hacking_glue(res_b, ["A"], ["ai_rd_k/main"])
     assert g_b["hk_overtake_hack"] == "already ahead at k = 0"
     assert "moot" in g_b["hk_verdict"]
 
 
 def test_hacking_glue_absent_model_has_every_key():
-    present = report_hacking.hacking_glue(hacking.hacking_analysis(_toy(), "A", ["B"], ["ai_rd_k/main"]),
-                                   ["B"], ["ai_rd_k/main"])
-    absent = report_hacking.hacking_glue(hacking.hacking_analysis(_toy(), "Z", ["B"], ["ai_rd_k/main"]),
-                                  ["B"], ["ai_rd_k/main"])
+    tasks = ["ai_rd_k/main"]
+    present = report_hacking.hacking_glue(
+        tipping.hacking_analysis(two_model_runs(), "A", ["B"], tasks), ["B"], tasks)
+    absent = report_hacking.hacking_glue(
+        tipping.hacking_analysis(two_model_runs(), "Z", ["B"], tasks), ["B"], tasks)
     assert set(absent) == set(present)
     assert absent["hk_p50_0"] == report_hacking.NOT_AVAILABLE and "Z has no runs" in absent["hk_verdict"]
     assert all(isinstance(v, str) for v in absent.values())
 
 
 def test_comparison_display():
-    res = hacking.hacking_analysis(_toy(), "A", ["B", "Z"], ["ai_rd_k/main"])
+    res = tipping.hacking_analysis(two_model_runs(), "A", ["B", "Z"], ["ai_rd_k/main"])
     tab = report_hacking.comparison_display(res)
     assert list(tab.iloc[0]) == ["B", "0.45", "1", "1"]
     assert tab.iloc[1, 1] == "no RE-Bench runs"
@@ -73,10 +76,10 @@ def test_comparison_display():
 
 
 def test_policy_display_and_note(tmp_path):
-    df = _toy()
+    df = two_model_runs()
     p = tmp_path / "flags.csv"
     p.write_text("run_id\nr0\n")
-    tab = report_hacking.policy_display(df, hacking.load_hack_flags(p, df))
+    tab = report_hacking.policy_display(df, flag_policies.load_hack_flags(p, df))
     assert set(tab["policy"]) == {"as failure (METR)", "as scored", "excluded"}
     assert tab["flagged runs"].str.fullmatch(r"\d+").all()
     assert "hack_flags: null" in report_hacking.policy_note(None)

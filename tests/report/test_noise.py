@@ -4,9 +4,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from horizonlib.analyses import noise
+from horizonlib.analyses.noise import levels as noise_levels
+from horizonlib.analyses.noise import pairs as noise_pairs
+from horizonlib.analyses.noise import replicates as noise_replicates
 from horizonlib.report import noise as report_noise
-from tests.analyses.test_noise import _identical
+from tests.analyses.noise.toy_runs import identical_models
 
 
 def _table():
@@ -96,9 +98,9 @@ def test_figure_sources_caption():
 
 
 def test_noise_glue_level_shares_add_up():
-    df = _identical()
-    table, _ = noise.compare_pairs(df, [("A", "B")], 30, np.random.default_rng(0))
-    widths, pair = noise.level_decomposition(df, table, 30, np.random.default_rng(1))
+    df = identical_models()
+    table, _ = noise_pairs.compare_pairs(df, [("A", "B")], 30, np.random.default_rng(0))
+    widths, pair = noise_levels.level_decomposition(df, table, 30, np.random.default_rng(1))
     g = report_noise.noise_glue(table, widths, pair, ["A"], ["B"], [])
-    shares = [float(g[f"nz_w_ratio_{lev}"].rstrip("%")) for lev in noise.LEVELS]
+    shares = [float(g[f"nz_w_ratio_{lev}"].rstrip("%")) for lev in noise_replicates.LEVELS]
     assert sum(shares) == pytest.approx(100, abs=2)

@@ -1,0 +1,35 @@
+"""Tests of horizonlib.analyses.noise.pairs: paired differences and published ratios."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from horizonlib.analyses.noise import levels as noise_levels
+from horizonlib.analyses.noise import pairs as noise_pairs
+from horizonlib.analyses.noise import results as noise_results
+
+from tests.analyses.noise.toy_runs import identical_models
+
+
+def test_published_ratio():
+    s = pd.DataFrame({"replicate": [0, 1, 2, 0, 1, 2], "model": ["a"] * 3 + ["b"] * 3,
+                      "p": 0.5, "horizon_min": [2.0, 4.0, 1.0, 1.0, 1.0, 2.0]})
+    r = noise_pairs.published_ratio(None, s, "a", "b")
+    assert r["estimate"] == pytest.approx(2.0) and r["p_positive"] == pytest.approx(2 / 3)
+
+
+def test_compare_pairs_and_widths():
+    df = identical_models()
+    table, missing = noise_pairs.compare_pairs(df, [("A", "B"), ("A", "Z")], 100,
+                                               np.random.default_rng(3), kernel_task="ai_rd_0/t0")
+    assert set(table["metric"]) == {"p50_ratio", "rebench_diff", "rebench_diff_no_kernel"}
+    assert len(missing) == 1 and "Z" in missing[0]
+    w = noise_levels.ci_width_by_level(df, "A", "B", 100, np.random.default_rng(4))
+    assert set(w["levels"]) == {"all", "family", "task", "run"}
+    rows = noise_results.noise_ablation_rows(table, w, ("A", "B"))
+    assert set(rows["question"]) == {"noise"}
+
+
+def test_model_pairs():
+    assert noise_pairs.model_pairs(["o3", "o4-mini"], ["c"]) == [("o3", "c"), ("o4-mini", "c"),
+                                                                 ("o4-mini", "o3")]

@@ -1,0 +1,40 @@
+"""Tests of horizonlib.analyses.noise.replicates: paired replicates, level-restricted draws,
+RE-Bench mean replicates."""
+
+import numpy as np
+import pytest
+
+from horizonlib.analyses.noise import replicates as noise_replicates
+
+from tests.analyses.noise.toy_runs import identical_models
+
+
+def test_identical_models_ratio_ci_contains_one():
+    df = identical_models()
+    res = noise_replicates.paired_run_statistics(df, "A", "B", 300, np.random.default_rng(1))
+    assert res["point"]["p50_ratio"] == pytest.approx(1.0)
+    r = res["replicates"]["p50_ratio"]
+    lo, hi = np.nanpercentile(r, [2.5, 97.5])
+    assert lo <= 1.0 <= hi
+    assert res["point"]["rebench_diff"] == pytest.approx(0.0)
+
+
+def test_draw_levels_shapes_and_sums():
+    df = identical_models()
+    rng = np.random.default_rng(2)
+    for levels in (("family",), ("task",), ("run",), noise_replicates.LEVELS):
+        c = noise_replicates.draw_level_replicates(df, 50, rng, levels)
+        assert c.shape == (50, len(df))
+        # every model's total multiplicity equals its run count when only runs are resampled
+        if levels == ("run",):
+            assert np.all(c[:, (df["alias"] == "A").to_numpy()].sum(axis=1) == (df["alias"] == "A").sum())
+    with pytest.raises(ValueError):
+        noise_replicates.draw_level_replicates(df, 5, rng, ("bogus",))
+
+
+def test_rebench_mean_replicates_known():
+    score = np.array([0.0, 1.0, 0.5, 0.5])
+    codes = np.array([0, 0, 1, 1])
+    counts = np.array([[1, 1, 1, 1], [2, 0, 1, 1], [0, 0, 2, 2]])
+    np.testing.assert_allclose(noise_replicates.rebench_mean_replicates(score, codes, counts),
+                               [0.5, 0.25, 0.5])
