@@ -192,6 +192,24 @@ def _number(path, n: int, obj: dict, key: str) -> float:
     return x
 
 
+def _fraction(path, n: int, obj: dict, key: str) -> float:
+    """A continuous score: a finite number in [0, 1]."""
+    x = _number(path, n, obj, key)
+    if not 0.0 <= x <= 1.0:
+        raise RunFileError(path, n, key, obj[key], "is outside [0, 1]")
+    return x
+
+
+def _flag(path, n: int, obj: dict, key: str) -> int:
+    """A success flag: 0 or 1 (also 0.0/1.0 and JSON false/true)."""
+    b = obj[key]
+    if b is None:
+        raise RunFileError(path, n, key, b, "is null")
+    if not isinstance(b, (int, float)) or b not in (0, 1):
+        raise RunFileError(path, n, key, b, "is not 0 or 1")
+    return int(b)
+
+
 def _run_id(path, n: int, obj: dict) -> str:
     if "run_id" not in obj:
         raise RunFileError(path, n, "run_id", MISSING, "missing required field")
@@ -232,7 +250,9 @@ def parse_record(path, n: int, obj: dict, keys: FileKeys) -> tuple:
     """
     run_id = _run_id(path, n, obj)
     keys.check(path, n, obj)
-    alias = _text(path, n, obj, keys.name_key)
+    # Every known key a file gives is validated, also the alternative not read (a TH file's
+    # `model` beside `alias`): a malformed column is an error wherever it is.
+    names = {k: _text(path, n, obj, k) for k in KEY_GROUPS["name"] if k in keys.present}
     task_id = _text(path, n, obj, "task_id")
     task_family = _text(path, n, obj, "task_family")
     task_source = (_text(path, n, obj, "task_source") if "task_source" in keys.present
@@ -242,20 +262,11 @@ def parse_record(path, n: int, obj: dict, keys: FileKeys) -> tuple:
     minutes = _number(path, n, obj, "human_minutes")
     if minutes <= 0:
         raise RunFileError(path, n, "human_minutes", obj["human_minutes"], "is not positive")
-    score = math.nan
-    if keys.score_key is not None:
-        score = _number(path, n, obj, keys.score_key)
-        if not 0.0 <= score <= 1.0:
-            raise RunFileError(path, n, keys.score_key, obj[keys.score_key],
-                               "is outside [0, 1]")
-    if keys.success_key is not None:
-        b = obj[keys.success_key]
-        if b is None:
-            raise RunFileError(path, n, keys.success_key, b, "is null")
-        if not isinstance(b, (int, float)) or b not in (0, 1):
-            raise RunFileError(path, n, keys.success_key, b, "is not 0 or 1")
-        success = int(b)
-    else:
-        success = int(score > SUCCESS_THRESHOLD)
+    scores = {k: _fraction(path, n, obj, k) for k in KEY_GROUPS["score"] if k in keys.present}
+    flags = {k: _flag(path, n, obj, k) for k in KEY_GROUPS["success"] if k in keys.present}
+    score = scores[keys.score_key] if keys.score_key is not None else math.nan
+    success = (flags[keys.success_key] if keys.success_key is not None
+               else int(score > SUCCESS_THRESHOLD))
+    alias = names[keys.name_key]
     return (run_id, alias, task_id, task_family, task_source, minutes, human_source, score,
             success)
