@@ -77,8 +77,9 @@ def _not_utf8(path, n: int, raw: bytes, exc: UnicodeDecodeError) -> RunFileError
     """Name the field whose text holds the first byte that is not UTF-8, if the line parses."""
     why = (f"is not UTF-8 text (byte {raw[exc.start]:#04x} at column {exc.start + 1}; a "
            "compressed or binary file, or text saved in another encoding?)")
+    text = raw.decode("utf-8", "surrogateescape")
     try:
-        obj = json.loads(raw.decode("utf-8", "surrogateescape"))
+        obj = json.loads(text[1:] if n == 1 and text.startswith(_BOM) else text)
     except (ValueError, RecursionError):
         obj = None
     if isinstance(obj, dict):

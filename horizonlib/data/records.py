@@ -1,4 +1,4 @@
-"""One run record: decode a line of a run file, decide the file's keys, validate, normalize.
+"""One run record: decide the file's keys, validate one JSON object, normalize it to a tidy row.
 
 Job: turn one run of a METR run file (one JSON object) into one tidy row, or raise
 :class:`~horizonlib.data.errors.RunFileError` naming the file, the line, the field and the
