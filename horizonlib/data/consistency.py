@@ -61,10 +61,11 @@ class DatasetIndex:
         else:
             for field, value, before in zip(_TASK_FIELDS, facts, known[:3]):
                 if value != before:
+                    label = field.replace("_", " ")
                     raise RunFileError(path, n, field, value,
-                                       f"differs from {before!r} given for task '{task_id}' on "
+                                       f"differs from task '{task_id}''s {label} {before!r} on "
                                        f"{_where(known[3], known[4], path)} (a task has one "
-                                       f"{field.replace('_', ' ')} in a dataset)")
+                                       f"{label} in a dataset)")
         self.runs[run_id] = (path, n)
 
 
@@ -77,14 +78,14 @@ def _duplicate_reason(path: Path, obj: dict, first_path: Path, first_line: int) 
     where = _where(first_path, first_line, path)
     first = _read_line(first_path, first_line)
     if first == obj:
-        return f"repeats {where} exactly: the same run is listed twice"
+        return f"duplicates {where} exactly: the same run is listed twice"
     if first is None:
         return f"duplicates {where} (run_id must be unique within a dataset)"
     differ = [k for k in list(first) + [k for k in obj if k not in first]
               if first.get(k, _ABSENT) != obj.get(k, _ABSENT)]
     shown = ", ".join(f"'{k}'" for k in differ[:3]) + (", ..." if len(differ) > 3 else "")
-    return (f"is already the id of the run on {where}, a different run (field(s) {shown} "
-            "differ); run_id must be unique within a dataset")
+    return (f"duplicates {where}, a different run (field(s) {shown} differ): run_id must be "
+            "unique within a dataset")
 
 
 _ABSENT = object()

@@ -126,7 +126,7 @@ def test_task_family_human_minutes_and_source_are_one_per_task(tmp_path):
         rows = base + [{**TH, "run_id": "late", "task_id": "fam/t1", **change}]
         err = error_of(write(tmp_path / "runs.jsonl", rows))
         assert (err.line, err.field) == (4, field)
-        assert f"differs from {before} given for task 'fam/t1' on line 2" in str(err)
+        assert f"differs from task 'fam/t1''s {field.replace('_', ' ')} {before} on line 2" in str(err)
 
 
 def test_checks_span_the_files_of_one_dataset(tmp_path, mirror_dir):

@@ -195,7 +195,7 @@ def test_same_stem_twice_is_refused(tmp_path):
 def test_duplicate_across_files_of_one_dataset(tmp_path):
     index = DatasetIndex()
     read_run_file(write_jsonl(tmp_path / "one.jsonl", [GOOD]), index)
-    with pytest.raises(RunFileError, match="repeats line 1 of one.jsonl exactly"):
+    with pytest.raises(RunFileError, match="duplicates line 1 of one.jsonl exactly"):
         read_run_file(write_jsonl(tmp_path / "two.jsonl", [GOOD]), index)
 
 
@@ -247,7 +247,7 @@ MALFORMED = {  # id: (lines, line number, field or None, text in the message)
     "success_string": ([OK2, _with(score_binarized="1")], 2, "score_binarized", "not 0 or 1"),
     "no_outcome": ([_with(score=KeyError, score_binarized=KeyError)], 1,
                    "score_binarized", "missing required field"),
-    "duplicate_run_id": ([_with(), OK2, _with()], 3, "run_id", "repeats line 1 exactly"),
+    "duplicate_run_id": ([_with(), OK2, _with()], 3, "run_id", "duplicates line 1 exactly"),
     "same_id_other_run": ([_with(), OK2, _with(score=0.7)], 3, "run_id",
                           "a different run (field(s) 'score' differ)"),
     "duplicate_key": ([OK2, _with()[:-1] + ', "score": 0.25}'], 2, "score", "given twice"),
