@@ -30,6 +30,9 @@ class _DuplicateKey(Exception):
     """Raised inside ``json.loads`` for a key given twice in one object."""
 
 
+_DECODER = json.JSONDecoder(object_pairs_hook=_unique_keys)  # one for all lines: it is costly
+
+
 def decode_line(path, n: int, raw: bytes) -> dict | None:
     """The JSON object on line ``n`` (bytes as read, line end included); None for a blank line.
 
@@ -59,7 +62,7 @@ def decode_line(path, n: int, raw: bytes) -> dict | None:
 
 def _parse_json(path, n: int, text: str):
     try:
-        return json.loads(text, object_pairs_hook=_unique_keys)
+        return _DECODER.decode(text)
     except _DuplicateKey as exc:
         raise RunFileError(path, n, str(exc.args[0]), MISSING,
                            "is given twice in one object (which value holds?)") from None

@@ -67,6 +67,7 @@ _GROUP_RULE = {
     "human_source": "a file gives 'human_source' on every run or on none",
 }
 _GROUP_OF = {key: group for group, keys in KEY_GROUPS.items() for key in keys}
+_GROUP_KEYS = frozenset(_GROUP_OF)
 _SUFFIX_RE = re.compile(r"\s*\((?:" + "|".join(map(re.escape, SCAFFOLD_SUFFIXES)) + r")\)\s*$")
 
 
@@ -139,6 +140,8 @@ class FileKeys:
 
     def check(self, path, n: int, obj: dict) -> None:
         """Raise when the run on line ``n`` lacks a key the file uses or has one it does not."""
+        if _GROUP_KEYS.intersection(obj) == self.present:
+            return
         for key in _GROUP_OF:
             has = key in obj
             if has == (key in self.present):
