@@ -152,10 +152,13 @@ MALFORMED: dict[str, tuple[bytes, list[str]]] = {
     "duplicate_run_id": (_lines(*_with(2, run_id="r1")), ["line 3", "field 'run_id'", "'r1'", "duplicates line 1"]),
     "alias_null": (_lines(*_with(1, alias=None)), ["line 2", "field 'alias'", "None", "is null"]),
     "family_empty": (_lines(*_with(0, task_family="")), ["line 1", "field 'task_family'", "is empty"]),
-    "no_outcome": (_lines(*_with(1, score=..., score_binarized=...)),
-                   ["line 2", "field 'score_binarized'", "missing"]),
+    "no_outcome": (_lines(*_with(1, score=..., score_binarized=...)),  # keys are per file
+                   ["line 2", "field 'score'", "missing", "the file's first run (line 1) has it"]),
     "gzip_not_utf8": (b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03" + b"\xff" * 20, ["line 1", "not UTF-8"]),
     "csv_not_jsonl": (b"run_id,alias,task_id\nr1,A,fam1/t1\n", ["line 1", "not valid JSON"]),
+    # issue 13: a row without `alias` but with `model` was a phantom model of one run
+    "alias_missing_model_given": (_lines(*_with(1, alias=..., model="A")),
+                                  ["line 2", "field 'alias'", "missing", "never a mix"]),
     "humans_only": (_lines(*[r | {"alias": "human"} for r in GOOD]), ["field 'alias'", "no model runs"]),
     "task_in_two_families": (_lines(*_with(2, task_family="fam2")),
                              ["line 3", "field 'task_family'", "'fam2'", "differs", "'fam1' on line 1"]),

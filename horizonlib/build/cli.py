@@ -20,8 +20,8 @@ Adding a command: write ``_add_<name>(subparsers)`` that builds its parser (use
 in :data:`COMMANDS`. A handler takes the parsed namespace and returns the exit status.
 
 Exit status: 0 success; 1 build failed (a chapter, the fetch or the HTML build) or
-``check-pages`` found problems; 2 invalid input (parameters, run files, release dates, hack
-flags, arguments; for ``check-pages``: no built book, or no Chromium installed). Both go to
+``check-pages`` found problems; 2 invalid input (parameters, run files and any other
+``horizonlib.data.errors.DataError``, release dates, hack flags, arguments; for ``check-pages``: no built book, or no Chromium installed). Both go to
 stderr as one ``error: ...`` message (for input: the file, line, field, value and reason; for
 ``check-pages``: one ``page: what`` line per problem), not a traceback; only an unexpected
 exception (a bug) shows one.
@@ -293,10 +293,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _input_errors() -> tuple[type[BaseException], ...]:
     from horizonlib.build.errors import InputError
-    from horizonlib.data.fetch import DataFetchError
-    from horizonlib.data.runs import RunFileError
+    from horizonlib.data.errors import DataError
 
-    return (ParamsError, RunFileError, DataFetchError, InputError)
+    # DataError: every data-layer input error (run files, the manifest, fetching, checksums)
+    return (ParamsError, DataError, InputError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -83,11 +83,7 @@ def check_run_entry(entry: str | Path) -> "pandas.DataFrame":  # noqa: F821 - im
         raise RunFileError(where, None, "alias", sorted(set(table["alias"])),
                            f"has no model runs: every run is a human baseline (alias "
                            f"'{HUMAN_ALIAS}'), so there is nothing to fit")
-    families = table.groupby("task_id", sort=True)["task_family"].nunique()
-    split = families[families > 1]
-    if not split.empty:
-        raise _family_conflict(files, str(split.index[0]))
-    return models
+    return models  # a task in two families is refused by the loader (horizonlib.data.consistency)
 
 
 def _run_files(entry: str | Path) -> list[Path]:
@@ -95,32 +91,6 @@ def _run_files(entry: str | Path) -> list[Path]:
     from horizonlib.data.fetch import resolve
 
     return [Path(p) for p in resolve(entry)]
-
-
-def _family_conflict(files: list[Path], task_id: str) -> Exception:
-    """RunFileError at the first line that gives ``task_id`` a second task family."""
-    import json
-
-    from horizonlib.data.runs import RunFileError
-
-    first: tuple[str, Path, int] | None = None
-    for path in files:
-        with path.open("rb") as fh:
-            for n, raw in enumerate(fh, start=1):
-                if task_id.encode() not in raw:
-                    continue
-                obj = json.loads(raw)
-                if not isinstance(obj, dict) or obj.get("task_id") != task_id:
-                    continue
-                family = obj.get("task_family")
-                if first is None:
-                    first = (family, path, n)
-                elif family != first[0]:
-                    at = f"line {first[2]}" + ("" if path == first[1] else f" of {first[1].name}")
-                    return RunFileError(path, n, "task_family", family,
-                                        f"differs from task '{task_id}''s family {first[0]!r} on "
-                                        f"{at} (a task belongs to exactly one family)")
-    return RunFileError(files[0], None, "task_family", task_id, "task is listed under several families")
 
 
 def check_inputs(params: Mapping[str, Any], root: str | Path | None = None) -> dict[str, Any]:

@@ -1,36 +1,50 @@
-"""Fetch and verify the files of a manifest dataset.
+"""Fetch and verify the files of a manifest dataset; a cache that cannot rot.
 
-Job: give loaders local, checksum-verified copies of upstream files. For each file of a dataset,
-in this order:
+Job: give loaders local copies of upstream files that are byte for byte the ones the manifest
+(``data/sources.yml``) pins. For each file of a dataset, in this order:
 
-1. the cache ``<repo>/data/raw/<dataset>/<filename>`` if every checksum matches (a cached file
-   that does not match is deleted and fetched again: a corrupt cache is recoverable);
-2. the mirror folder (argument, else ``$HORIZON_DATA_MIRROR``): copy ``mirror_path`` into the
-   cache, then verify;
-3. the commit-pinned ``url``: download to a temporary file with a progress bar, verify, then
-   rename atomically into the cache;
-4. otherwise :class:`DataFetchError`, naming the dataset, the URL and the mirror path tried and
-   how to fix it.
+1. the cache ``<repo>/data/raw/<dataset>/<filename>`` if its size and every checksum match. A
+   cached file that does not (changed on disk, or written by something else) is reported with
+   the expected and the actual checksum, removed, and fetched again;
+2. the mirror folder (argument, else ``$HORIZON_DATA_MIRROR``): its copy of the file, at the
+   entry's ``mirror_path`` or else at ``<dataset>/<filename>``;
+3. the commit-pinned ``url``, with a progress bar on a terminal.
 
-A checksum mismatch from the mirror or the download raises :class:`ChecksumError` (naming the
-file, the expected and the actual digest) and the bad file is not kept. Datasets with
+A copy or download goes to a temporary file ``.<filename>.<random>.part`` beside the cache
+file, is verified, and only then renamed into place (atomically), so the cache never holds a
+partial or wrong file: a download cut short, a wrong file or a stalled server
+(:data:`DOWNLOAD_TIMEOUT`) leaves nothing but an error. Temporary files left by a killed run are
+removed by the next one. A mirror copy or download that does not match raises
+:class:`ChecksumError` (file, expected and actual size and checksums). When nothing works,
+:class:`DataFetchError` says what was tried and the ways forward: a mirror folder in
+``$HORIZON_DATA_MIRROR``, or the synthetic edition, which needs no network
+(:data:`NO_NETWORK_BUILD`). Both are :class:`~horizonlib.data.errors.DataError`. Datasets with
 ``generator: simulate`` are written by :func:`horizonlib.data.simulate.write_synthetic_runs`.
 """
 
 from __future__ import annotations
 
-import hashlib
+import http.client
 import os
 import shutil
+import sys
 import tempfile
+import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from tqdm import tqdm
 
+from horizonlib.data.checksums import (
+    ChecksumError, DataFetchError, file_digests, mismatches, verify_file,
+)
 from horizonlib.data.manifest import REPO_ROOT, Dataset, FileEntry, load_manifest
+
+__all__ = ["DEFAULT_CACHE", "DOWNLOAD_TIMEOUT", "MIRROR_ENV", "NO_NETWORK_BUILD",
+           "ChecksumError", "DataFetchError", "ensure_dataset", "fetch_all", "file_digests",
+           "mirror_path", "resolve", "verify_file"]
 
 DEFAULT_CACHE = REPO_ROOT / "data" / "raw"
 """Default cache folder (gitignored): ``<repo>/data/raw``."""
@@ -38,120 +52,83 @@ DEFAULT_CACHE = REPO_ROOT / "data" / "raw"
 MIRROR_ENV = "HORIZON_DATA_MIRROR"
 """Environment variable naming a local mirror folder of the upstream files."""
 
+DOWNLOAD_TIMEOUT = 60.0
+"""Seconds a download may wait for the server (to connect, or for the next bytes)."""
+
+STALE_PART_SECONDS = 600.0
+"""A temporary ``.part`` file untouched for this long (seconds) was left by a killed run."""
+
+NO_NETWORK_BUILD = "make book PARAMS=params/synthetic.yml"
+"""The build that needs no network (the synthetic edition), offered when a fetch fails."""
+
 _CHUNK = 1 << 20
 _generated: set[Path] = set()  # generator outputs already written in this process
 
 
-class DataFetchError(RuntimeError):
-    """A dataset could not be obtained (unknown name, no mirror copy, no network...)."""
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
-class ChecksumError(DataFetchError):
-    """A file's content does not match the manifest checksum (or size)."""
-
-    def __init__(self, path: Path, kind: str, expected: str, actual: str, origin: str = ""):
-        self.path, self.kind, self.expected, self.actual = Path(path), kind, expected, actual
-        src = f" (from {origin})" if origin else ""
-        super().__init__(
-            f"{self.path.name}{src}: {kind} mismatch: expected {expected}, got {actual}. "
-            "The file was not kept; the upstream file or the mirror copy differs from the "
-            "manifest (data/sources.yml)."
-        )
+def mirror_path(ds: Dataset, entry: FileEntry) -> str:
+    """Where a mirror folder holds a file: its ``mirror_path``, else ``<dataset>/<filename>``."""
+    return entry.mirror_path or f"{ds.name}/{entry.filename}"
 
 
-def file_digests(path: str | Path, kinds: Iterable[str] = ("sha256", "md5", "git_blob")) -> dict:
-    """Hex digests of a file.
-
-    Parameters
-    ----------
-    path : str or Path
-    kinds : iterable of {"sha256", "md5", "git_blob"}
-        ``git_blob`` is the sha1 of ``b"blob <size>\\0" + content`` (``git hash-object``).
-
-    Returns
-    -------
-    dict
-        kind -> lowercase hex digest.
-    """
-    path = Path(path)
-    kinds = list(kinds)
-    hashers = {}
-    for kind in kinds:
-        if kind == "sha256":
-            hashers[kind] = hashlib.sha256()
-        elif kind == "md5":
-            hashers[kind] = hashlib.md5(usedforsecurity=False)
-        elif kind == "git_blob":
-            hashers[kind] = hashlib.sha1(usedforsecurity=False)
-            hashers[kind].update(b"blob %d\0" % path.stat().st_size)
-        else:
-            raise ValueError(f"unknown checksum kind {kind!r}")
-    with path.open("rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            for h in hashers.values():
-                h.update(chunk)
-    return {k: h.hexdigest() for k, h in hashers.items()}
-
-
-def verify_file(path: str | Path, entry: FileEntry, origin: str = "") -> None:
-    """Check a file's size and every checksum of its manifest entry.
-
-    Raises
-    ------
-    ChecksumError
-        On the first mismatch (the caller decides whether to delete the file).
-    """
-    path = Path(path)
-    if entry.size is not None:
-        size = path.stat().st_size
-        if size != entry.size:
-            raise ChecksumError(path, "size", f"{entry.size} bytes", f"{size} bytes", origin)
-    actual = file_digests(path, entry.checksums)
-    for kind, expected in entry.checksums.items():
-        if actual[kind] != expected:
-            raise ChecksumError(path, kind, expected, actual[kind], origin)
-
-
-def _is_valid(path: Path, entry: FileEntry) -> bool:
-    try:
-        verify_file(path, entry)
-    except ChecksumError:
-        return False
-    return True
+def _temp_beside(dest: Path) -> tuple[int, Path]:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
+    return fd, Path(name)
 
 
 def _download(url: str, dest: Path, entry: FileEntry) -> None:
-    """Download ``url`` to a temp file next to ``dest``, verify it, rename atomically."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
-    tmp = Path(tmp_name)
+    """Download ``url`` to a temp file beside ``dest``, verify it, rename it into place."""
+    fd, tmp = _temp_beside(dest)
     try:
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=60) as resp:
-            total = resp.headers.get("Content-Length")
-            total = int(total) if total and total.isdigit() else entry.size
+        with os.fdopen(fd, "wb") as out, \
+                urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as resp:
+            announced = resp.headers.get("Content-Length")
+            announced = int(announced) if announced and announced.isdigit() else None
+            received = 0
             # disable=None: the bar shows on a terminal only, so logs and notebooks stay clean.
-            with tqdm(total=total, unit="B", unit_scale=True, desc=dest.name,
+            with tqdm(total=announced or entry.size, unit="B", unit_scale=True, desc=dest.name,
                       disable=None, leave=False) as bar:
                 while chunk := resp.read(_CHUNK):
                     out.write(chunk)
+                    received += len(chunk)
                     bar.update(len(chunk))
-        verify_file(tmp, entry, origin=url)
+        note = ""
+        if announced is not None and received < announced:
+            note = (f" (the server announced {announced} bytes and sent {received}: the "
+                    "download was cut short)")
+        verify_file(tmp, entry, origin=url, note=note)
         os.replace(tmp, dest)
     finally:
         tmp.unlink(missing_ok=True)
 
 
 def _copy_from_mirror(src: Path, dest: Path, entry: FileEntry) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
+    fd, tmp = _temp_beside(dest)
     os.close(fd)
-    tmp = Path(tmp_name)
     try:
         shutil.copyfile(src, tmp)
         verify_file(tmp, entry, origin=str(src))
         os.replace(tmp, dest)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _remove_stale_parts(folder: Path, log: Callable[[str], None]) -> None:
+    """Delete temporary files that a killed run left (untouched for STALE_PART_SECONDS)."""
+    if not folder.is_dir():
+        return
+    now = time.time()
+    for part in folder.glob(".*.part"):
+        try:
+            if now - part.stat().st_mtime > STALE_PART_SECONDS:
+                part.unlink()
+                log(f"{part}: removed an incomplete download left by an interrupted run")
+        except FileNotFoundError:  # another process finished or removed it meanwhile
+            pass
 
 
 def _resolve_mirror(mirror: str | Path | None) -> Path | None:
@@ -168,10 +145,74 @@ def _generate(ds: Dataset, folder: Path) -> list[Path]:
 
     path = folder / ds.files[0].filename
     if path not in _generated or not path.is_file():
-        folder.mkdir(parents=True, exist_ok=True)
-        simulate.write_synthetic_runs(path)
+        fd, tmp = _temp_beside(path)
+        os.close(fd)
+        try:  # written aside and renamed: a reader never sees half a file
+            simulate.write_synthetic_runs(tmp)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
         _generated.add(path)
     return [path]
+
+
+def _check_cache(dest: Path, entry: FileEntry, log: Callable[[str], None]) -> str | None:
+    """None if ``dest`` is a valid cache file, ``""`` if there is none, else what was wrong
+    with it (the bad file is then removed, and the removal logged)."""
+    if not dest.is_file():
+        return ""
+    found = mismatches(dest, entry)
+    if not found:
+        return None
+    what = "; ".join(f"{k} expected {e}, got {a}" for k, e, a in found)
+    dest.unlink()
+    log(f"{dest}: the cached copy differs from the manifest ({what}); removed, fetching it "
+        "again")
+    return f"cached copy {dest} (differed from the manifest: {what}; removed)"
+
+
+def _obtain(ds: Dataset, entry: FileEntry, dest: Path, mirror_dir: Path | None,
+            tried: list[str]) -> None:
+    """Put a verified copy of ``entry`` at ``dest`` from the mirror or the URL, or raise."""
+    rel = mirror_path(ds, entry)
+    if mirror_dir is None:
+        tried.append(f"mirror: ${MIRROR_ENV} is unset")
+    else:
+        src = mirror_dir / rel
+        if src.is_file():
+            _copy_from_mirror(src, dest, entry)
+            return
+        tried.append(f"mirror: {src} not found")
+    if entry.url:
+        try:
+            _download(entry.url, dest, entry)
+            return
+        except ChecksumError:  # a wrong download is an error, not a miss
+            raise
+        except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
+            tried.append(f"download {entry.url} ({type(exc).__name__}: {exc})")
+    else:
+        tried.append("download: none, this is a mirror-only dataset" if ds.mirror_only
+                     else "download: the manifest gives no URL")
+    raise DataFetchError(f"dataset '{ds.name}': cannot obtain {entry.filename}.\nTried:\n"
+                         + "".join(f"  - {t}\n" for t in tried)
+                         + _ways_forward(ds, entry, mirror_dir))
+
+
+def _ways_forward(ds: Dataset, entry: FileEntry, mirror_dir: Path | None) -> str:
+    """The two ways forward after a failed fetch: a mirror holding the file, or no network."""
+    folder = str(mirror_dir) if mirror_dir is not None else "FOLDER"
+    rel = mirror_path(ds, entry)
+    if entry.url:
+        get = (f"connect to the internet and rerun; or download {entry.url} on another "
+               f"machine, put it at {folder}/{rel} and rerun with {MIRROR_ENV}={folder}")
+    else:
+        get = (f"there is no public download URL: set {MIRROR_ENV} to a folder holding "
+               f"'{rel}' (a mirror of METR's files; see data/README.md)")
+    return ("Ways forward:\n"
+            f"  1. get the file: {get} (it is checked against the manifest's checksums);\n"
+            f"  2. no network needed: `{NO_NETWORK_BUILD}` builds the synthetic edition "
+            "(runs simulated from known curves).")
 
 
 def ensure_dataset(
@@ -179,6 +220,7 @@ def ensure_dataset(
     manifest: dict[str, Dataset] | str | Path | None = None,
     cache_dir: str | Path | None = None,
     mirror: str | Path | None = None,
+    log: Callable[[str], None] | None = None,
 ) -> list[Path]:
     """Make every file of a dataset available locally and verified.
 
@@ -192,6 +234,9 @@ def ensure_dataset(
         Cache root; files go to ``<cache_dir>/<name>/``. Default ``<repo>/data/raw``.
     mirror : str or Path, optional
         Mirror folder; default ``$HORIZON_DATA_MIRROR`` (unset: no mirror).
+    log : callable, optional
+        Receives a line for each repair (a bad cache file removed, a stale temporary file
+        deleted); default: print to stderr.
 
     Returns
     -------
@@ -201,10 +246,12 @@ def ensure_dataset(
     Raises
     ------
     DataFetchError
-        Unknown dataset, or a file neither cached, mirrored nor downloadable.
+        Unknown dataset, or a file neither cached, mirrored nor downloadable: the message says
+        what was tried and the ways forward.
     ChecksumError
         A mirror copy or download does not match the manifest (the file is not kept).
     """
+    log = _stderr if log is None else log
     datasets = manifest if isinstance(manifest, dict) else load_manifest(manifest)
     if name not in datasets:
         raise DataFetchError(
@@ -213,42 +260,15 @@ def ensure_dataset(
     folder = Path(cache_dir if cache_dir is not None else DEFAULT_CACHE) / name
     if ds.generator is not None:
         return _generate(ds, folder)
+    _remove_stale_parts(folder, log)
     mirror_dir = _resolve_mirror(mirror)
     paths = []
     for entry in ds.files:
         dest = folder / entry.filename
         paths.append(dest)
-        if dest.is_file():
-            if _is_valid(dest, entry):
-                continue
-            dest.unlink()  # stale or corrupt cache: fetch again
-        tried = []
-        if entry.mirror_path and mirror_dir is not None:
-            src = mirror_dir / entry.mirror_path
-            tried.append(f"mirror file {src} (not found)")
-            if src.is_file():
-                _copy_from_mirror(src, dest, entry)
-                continue
-        elif entry.mirror_path:
-            tried.append(f"mirror path {entry.mirror_path} (no mirror folder: "
-                         f"${MIRROR_ENV} is unset)")
-        if entry.url:
-            try:
-                _download(entry.url, dest, entry)
-                continue
-            except (urllib.error.URLError, OSError, ValueError) as exc:
-                # ChecksumError is not among these: a wrong download is an error, not a miss.
-                tried.append(f"download {entry.url} ({exc})")
-        else:
-            tried.append("no download URL (mirror-only dataset)" if ds.mirror_only
-                         else "no download URL")
-        raise DataFetchError(
-            f"dataset '{name}': cannot obtain {entry.filename}. Tried: " + "; ".join(tried)
-            + f". Fix: set {MIRROR_ENV} to a folder holding "
-            + (f"'{entry.mirror_path}'" if entry.mirror_path else "the file")
-            + (", or connect to the internet so the pinned URL can be downloaded."
-               if entry.url else " (this dataset has no public download URL).")
-        )
+        cache = _check_cache(dest, entry, log)
+        if cache is not None:
+            _obtain(ds, entry, dest, mirror_dir, [cache] if cache else [])
     return paths
 
 
@@ -257,8 +277,11 @@ def fetch_all(
     manifest: dict[str, Dataset] | str | Path | None = None,
     cache_dir: str | Path | None = None,
     mirror: str | Path | None = None,
+    log: Callable[[str], None] | None = None,
 ) -> dict[str, list[Path]]:
     """Ensure several datasets (default: every non-generated dataset of the manifest).
+
+    Parameters are those of :func:`ensure_dataset`.
 
     Returns
     -------
@@ -270,7 +293,7 @@ def fetch_all(
         names = [n for n, d in datasets.items() if d.generator is None]
     elif isinstance(names, str):
         names = [names]
-    return {n: ensure_dataset(n, datasets, cache_dir, mirror) for n in names}
+    return {n: ensure_dataset(n, datasets, cache_dir, mirror, log) for n in names}
 
 
 def resolve(

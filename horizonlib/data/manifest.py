@@ -16,6 +16,8 @@ from posixpath import basename
 import pandas as pd
 import yaml
 
+from horizonlib.data.errors import DataError
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 """Repository root (the folder holding ``data/`` and ``horizonlib/``)."""
 
@@ -42,7 +44,7 @@ _KNOWN = set(_REQUIRED) | {"mirror_only", "generator", "models", "note", "suite"
 _FILE_KNOWN = {"url", "mirror_path", "filename", "size", *CHECKSUM_FIELDS}
 
 
-class ManifestError(ValueError):
+class ManifestError(DataError, ValueError):
     """The manifest itself is malformed (missing field, unknown kind, bad checksum format...)."""
 
 

@@ -148,3 +148,30 @@ def test_provenance_table_names_commit_and_checksum():
     assert len(th) == 8 and set(th["upstream"]) == {"mirror only"}
     assert set(th["commit"]) == {"2b4347d3f8c65df3be1ce8f3accbd5c40f0a51e6"}
     assert table.iloc[-1]["upstream"] == "user file"
+
+
+KIND_OF_KEY = {"runs": "runs", "rebench_runs": "runs", "release_dates": "release_dates",
+               "published_fits": "published_fits", "published_bootstrap": "published_bootstrap",
+               "published_results": "benchmark_results"}
+
+
+@pytest.mark.parametrize("edition", ["default", "offline", "synthetic"])
+def test_editions_name_manifest_datasets_of_the_right_kind(manifest, repo_root, edition):
+    """Each dataset an edition names is in the manifest with the kind its key expects; the
+    default edition's can all be downloaded (pinned URL, size and a checksum), so a first run
+    needs no mirror."""
+    params = yaml.safe_load((repo_root / "params" / f"{edition}.yml").read_text())
+    names = 0
+    for key, kind in KIND_OF_KEY.items():
+        value = params.get(key)
+        for entry in [value] if isinstance(value, str) else (value or []):
+            if entry.endswith((".yaml", ".yml", ".jsonl", ".csv")):
+                assert (repo_root / entry).is_file(), entry  # a file of the repository
+                continue
+            assert manifest[entry].kind == kind, (edition, key, entry)
+            names += 1
+            if edition == "default":
+                for f in manifest[entry].files:
+                    assert f.url and re.search(r"/[0-9a-f]{40}/", f.url), entry
+                    assert f.size and f.checksums, entry
+    assert names > 0

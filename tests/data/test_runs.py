@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from horizonlib.data.consistency import DatasetIndex
 from horizonlib.data.runs import (
     COLUMNS, RunFileError, check_runs, display_name, load_runs, read_run_file,
 )
@@ -156,15 +157,16 @@ def test_minimal_schema(tmp_path):
          "human_minutes": 1, "score": 0.95},
         {"run_id": "b", "model": "toy", "task_id": "f/2", "task_family": "f",
          "human_minutes": 2.5, "score": 0.9},
-        {"run_id": "c", "alias": "toy", "task_id": "f/3", "task_family": "f",
-         "human_minutes": 4, "success": 1},
     ]
     df = load_runs(write_jsonl(tmp_path / "mini.jsonl", lines))
-    assert df["alias"].tolist() == ["toy"] * 3
-    assert df["success"].tolist() == [1, 0, 1]  # score > 0.9 when no success field
-    assert np.isnan(df["score"].iloc[2])
-    assert df["human_source"].tolist() == ["unknown"] * 3
-    assert df["task_source"].tolist() == ["HCAST"] * 3
+    assert df["alias"].tolist() == ["toy"] * 2  # named by `model` when no run has `alias`
+    assert df["success"].tolist() == [1, 0]  # score > 0.9 when no success field
+    assert df["human_source"].tolist() == ["unknown"] * 2
+    assert df["task_source"].tolist() == ["HCAST"] * 2
+    only_success = [{"run_id": "c", "alias": "toy", "task_id": "f/3", "task_family": "f",
+                     "human_minutes": 4, "success": 1}]
+    df = load_runs(write_jsonl(tmp_path / "mini2.jsonl", only_success))
+    assert np.isnan(df["score"].iloc[0]) and df["success"].tolist() == [1]
 
 
 def test_blank_lines_are_skipped(tmp_path):
@@ -191,10 +193,10 @@ def test_same_stem_twice_is_refused(tmp_path):
 
 
 def test_duplicate_across_files_of_one_dataset(tmp_path):
-    seen = {}
-    read_run_file(write_jsonl(tmp_path / "one.jsonl", [GOOD]), seen)
-    with pytest.raises(RunFileError, match="duplicates line 1 of one.jsonl"):
-        read_run_file(write_jsonl(tmp_path / "two.jsonl", [GOOD]), seen)
+    index = DatasetIndex()
+    read_run_file(write_jsonl(tmp_path / "one.jsonl", [GOOD]), index)
+    with pytest.raises(RunFileError, match="duplicates line 1 of one.jsonl exactly"):
+        read_run_file(write_jsonl(tmp_path / "two.jsonl", [GOOD]), index)
 
 
 # ---------------------------------------------------------------- validation: one case each
@@ -215,7 +217,9 @@ MALFORMED = {  # id: (lines, line number, field or None, text in the message)
     "not_an_object": ([OK2, "[1, 2, 3]"], 2, None, "is not a JSON object"),
     "missing_run_id": ([OK2, _with(run_id=KeyError)], 2, "run_id", "missing required field"),
     "run_id_float": ([OK2, _with(run_id=1.5)], 2, "run_id", "not a string or integer"),
-    "missing_alias": ([OK2, _with(alias=KeyError)], 2, "alias", "missing required field"),
+    "missing_alias": ([OK2, _with(alias=KeyError)], 2, "alias",
+                      "missing, but the file's first run (line 1) has it"),
+    "no_name_at_all": ([_with(alias=KeyError)], 1, "alias", "missing required field (or 'model')"),
     "alias_not_string": ([OK2, _with(alias=123)], 2, "alias", "value 123 is not a string"),
     "task_id_empty": ([OK2, _with(task_id="  ")], 2, "task_id", "is empty"),
     "task_family_null": ([OK2, _with(task_family=None)], 2, "task_family", "is null"),
@@ -232,16 +236,22 @@ MALFORMED = {  # id: (lines, line number, field or None, text in the message)
     "score_above_one": ([OK2, _with(score=1.5)], 2, "score", "value 1.5 is outside [0, 1]"),
     "score_negative": ([OK2, _with(score=-0.1)], 2, "score", "outside [0, 1]"),
     "score_not_numeric": ([OK2, _with(score="high")], 2, "score", "is not a number"),
-    "score_cont_null": ([OK2, _with(score=KeyError, score_cont=None)], 2, "score_cont",
+    "score_cont_null": ([json.dumps({**GOOD, "run_id": "r0", "score": None})], 1, "score",
                         "is null"),
+    "score_cont_added": ([OK2, _with(score_cont=0.5)], 2, "score_cont",
+                         "is given here but not on the file's first run (line 1)"),
     "score_nan": ([OK2, _with(score=float("nan"))], 2, "score", "not a finite number"),
     "success_two": ([OK2, _with(score_binarized=2)], 2, "score_binarized", "not 0 or 1"),
-    "success_half": ([OK2, _with(score_binarized=KeyError, success=0.5)], 2, "success",
+    "success_half": ([_with(score_binarized=KeyError, success=0.5)], 1, "success",
                      "value 0.5 is not 0 or 1"),
     "success_string": ([OK2, _with(score_binarized="1")], 2, "score_binarized", "not 0 or 1"),
-    "no_outcome": ([OK2, _with(score=KeyError, score_binarized=KeyError)], 2,
+    "no_outcome": ([_with(score=KeyError, score_binarized=KeyError)], 1,
                    "score_binarized", "missing required field"),
-    "duplicate_run_id": ([_with(), OK2, _with()], 3, "run_id", "duplicates line 1"),
+    "duplicate_run_id": ([_with(), OK2, _with()], 3, "run_id", "duplicates line 1 exactly"),
+    "same_id_other_run": ([_with(), OK2, _with(score=0.7)], 3, "run_id",
+                          "a different run (field(s) 'score' differ)"),
+    "duplicate_key": ([OK2, _with()[:-1] + ', "score": 0.25}'], 2, "score", "given twice"),
+    "bom_on_line_2": ([OK2, "\ufeff" + _with()], 2, None, "byte-order mark"),
 }
 
 
