@@ -51,10 +51,9 @@ def fetch_datasets(params: Mapping[str, Any], root: Path, mirror: str | None, lo
 def check_run_entry(entry: str | Path) -> "pandas.DataFrame":  # noqa: F821 - imported lazily
     """Load one run source and check what the chapters rely on beyond single lines.
 
-    :func:`horizonlib.data.runs.load_runs` validates every line (types, ranges, duplicate run ids);
-    this adds the checks across lines: the file holds model runs (not only human baselines),
-    and every task id belongs to one task family (the hierarchical bootstrap resamples tasks
-    within families).
+    :func:`horizonlib.data.runs.load_runs` validates every line and the runs across lines
+    (duplicate run ids, one family, length and source per task); this adds what only the chapters
+    need: the file holds model runs, not only human baselines.
 
     Parameters
     ----------
