@@ -22,15 +22,6 @@ WITHOUT_REBENCH = "without RE-Bench"
 REBENCH_ONLY = "RE-Bench only"
 
 
-def model_label(dataset: str, alias: str) -> str:
-    """Label of a model in results files that have no dataset column: ``"alias [dataset]"``.
-
-    The same alias in two datasets is two measurements (e.g. ``GPT-4 0314`` in the pre-paper and
-    the Time Horizon 1.1 files), so the label carries the dataset.
-    """
-    return f"{alias} [{dataset}]"
-
-
 def without_label(task_or_family: str) -> str:
     """Variant name of a subset that drops one task or family: ``"without <name>"``."""
     return f"without {task_or_family}"
