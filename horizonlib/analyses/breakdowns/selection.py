@@ -3,7 +3,7 @@
 The RE-Bench runs of a tidy table (:func:`rebench_only`), each dataset's RE-Bench *task set*
 (:func:`task_set_labels`; different task sets are different suites and are never pooled), the
 names of the subsets the breakdowns fit (``all tasks``, ``without RE-Bench``, ``RE-Bench only``,
-``without <task>``), and the ``"alias [dataset]"`` label of a model in results files.
+``without <task>``).
 """
 
 from __future__ import annotations
