@@ -66,9 +66,9 @@ def test_model_without_release_date_is_left_out_of_the_trend_and_the_pages_say_s
         "the fit chapter's trend exclusions do not list the new model"
     results = forked_book / "results"
     horizons = pd.read_csv(results / "horizons.csv")
-    assert NEWCOMER in set(horizons["model"])  # fitted like every other model
+    assert NEWCOMER in set(horizons["display_name"])  # fitted like every other model
     trend = pd.read_csv(results / "trend.csv", dtype=str, keep_default_na=False)
-    assert not trend["models"].str.contains(NEWCOMER).any()  # but never in a trend fit
+    assert not trend["aliases"].str.contains(NEWCOMER).any()  # but never in a trend fit
 
 
 @pytest.mark.book

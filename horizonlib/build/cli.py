@@ -182,7 +182,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     from horizonlib.model.bootstrap import bootstrap_horizons
     from horizonlib.model.horizons import horizon_table
     from horizonlib.build.params import load_params
-    from horizonlib.report.results import write_results
+    from horizonlib.report.results import with_model_keys, write_results
     from horizonlib.data.runs import load_runs
 
     start = time.perf_counter()
@@ -197,7 +197,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     table = horizon_table(runs, params["weighting"], params["regularization"],
                           params["success_percents"], confidence_level=params["confidence_level"],
                           samples=samples)
-    path = write_results(table, "horizons", args.out)
+    path = write_results(with_model_keys(table), "horizons", args.out)
     print(f"[fit] wrote {path} in {time.perf_counter() - start:.1f} s", flush=True)
     return 0
 

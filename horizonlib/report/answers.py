@@ -18,7 +18,6 @@ import os
 import pandas as pd
 
 from horizonlib.common.text import NOT_AVAILABLE, english_list, phrase
-from horizonlib.data.runs import display_name
 from horizonlib.report.answers_lookup import estimate_of, rows_of, read_results
 from horizonlib.report.answers_multiverse import multiverse_answers
 from horizonlib.report.answers_noise import noise_answers
@@ -31,31 +30,28 @@ def collect_answers(results_dir: str | os.PathLike, focus_models: list[str],
                     trend_windows: list[str]) -> dict[str, str]:
     """Every phrase of the answers page, keyed by glue name (all values are text)."""
     res = read_results(results_dir, ["ablations", "influence", "multiverse", "trend",
-                                     "horizons"])
-    ablations = res["ablations"].astype({"variant": str, "model": str})
+                                     "trend_checks", "horizons", "differences"])
+    ablations = res["ablations"].astype({"variant": str, "alias": str, "display_name": str})
     focus = focus_models[0] if focus_models else ""
     comparison = comparison_models[0] if comparison_models else ""
     out = {"focus": focus or NOT_AVAILABLE, "comparison": comparison or NOT_AVAILABLE}
     out.update(rebench_answers(ablations, focus, list(comparison_models)))
-    influence = res["influence"] if "ratio_to_full" in res["influence"] else pd.DataFrame(
-        columns=["model", "dropped", "level", "p50_min", "ratio_to_full"])
-    out.update(kernel_answers(ablations, influence, list(focus_models), kernel_task))
+    out.update(kernel_answers(ablations, res["influence"], list(focus_models), kernel_task))
     out.update(hacking_answers(ablations, focus, comparison))
-    out.update(noise_answers(ablations, focus, list(comparison_models)))
-    out.update(trend_answers(ablations, focus, str(trend_windows[0])[:10]))
-    trend = res["trend"] if "source" in res["trend"] else pd.DataFrame()
-    out.update(trend_sources(trend, focus, str(trend_windows[0])[:10]))
+    differences = res["differences"].astype({"variant": str})
+    out.update(noise_answers(differences, focus, list(comparison_models)))
+    window = str(trend_windows[0])[:10]
+    out.update(trend_answers(ablations, res["trend"], res["trend_checks"], focus, window))
+    out.update(trend_sources(res["trend"], focus, window))
     second = focus_models[1] if len(focus_models) > 1 else ""
     others = [focus] + ([comparison] if comparison else [])
-    out.update({f"second_{k}": v for k, v in noise_answers(ablations, second, others).items()})
-    multiverse = res["multiverse"] if "p50_min" in res["multiverse"] else pd.DataFrame()
-    out.update(multiverse_answers(multiverse, focus))
+    out.update({f"second_{k}": v for k, v in noise_answers(differences, second, others).items()})
+    out.update(multiverse_answers(res["multiverse"], focus))
     out["focus_second"] = second or NOT_AVAILABLE
     out["kernel_task_shown"] = kernel_task
     out["trend_excluded"] = english_list(list(focus_models), empty="the focus models")
     out["second_sentence"] = second_focus_sentence(out, second, focus, comparison)
-    horizons = res["horizons"] if "horizon_min" in res["horizons"] else pd.DataFrame()
-    out.update(headline_answers(horizons, ablations, focus))
+    out.update(headline_answers(res["horizons"], ablations, focus))
     return out
 
 
@@ -65,7 +61,7 @@ def headline_answers(horizons: pd.DataFrame, ablations: pd.DataFrame, focus: str
     out = {"p50_headline": NOT_AVAILABLE}
     if not horizons.empty:
         rows = horizons[(horizons["source"] == "fitted") & (horizons["p"] == 0.5)
-                        & (horizons["model"].map(display_name) == focus)]
+                        & (horizons["display_name"] == focus)]
         if not rows.empty:
             row = rows.iloc[0]
             out["p50_headline"] = (phrase(row["horizon_min"], row["ci_low_min"],

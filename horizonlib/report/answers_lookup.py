@@ -1,21 +1,21 @@
-"""Reading the results files back for the answers page: tables, model labels, one question's rows.
+"""Reading the results files back for the answers page: tables and one question's rows.
 
 Presentation layer. Every chapter writes its key numbers under ``results_dir`` (see
 :mod:`horizonlib.report.results`); the answers modules (:mod:`horizonlib.report.answers` and the
 ``answers_*`` modules of each question) look them up here, so nothing is recomputed and the
-answers page cannot disagree with the chapters it links to.
+answers page cannot disagree with the chapters it links to. Models are picked by the
+``display_name`` column (the names the parameters use) and joined on ``dataset, alias``.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from horizonlib.data.runs import display_name
+from horizonlib.report.results_schema import SCHEMA
 
 
 def read_results(results_dir: str | os.PathLike, names) -> dict[str, pd.DataFrame]:
@@ -27,31 +27,19 @@ def read_results(results_dir: str | os.PathLike, names) -> dict[str, pd.DataFram
     out = {}
     for name in names:
         path = Path(results_dir) / f"{name}.csv"
-        out[name] = pd.read_csv(path) if path.is_file() else pd.DataFrame(
-            columns=["question", "model", "variant", "metric", "estimate", "ci_low", "ci_high"])
+        out[name] = (pd.read_csv(path)
+                     if path.is_file() else pd.DataFrame(columns=SCHEMA[name].column_names))
     return out
-
-
-def label_display(label: str) -> str:
-    """Display name of a results-file model label (``"o3 (Inspect) [th-1-1]"`` -> ``"o3"``)."""
-    return display_name(re.sub(r"\s*\[[^\]]*\]$", "", str(label)))
-
-
-def label_dataset(label: str) -> str | None:
-    """Dataset of a results-file model label (``"o3 (Inspect) [th-1-1]"`` -> ``"th-1-1"``)."""
-    match = re.search(r"\[([^\]]*)\]$", str(label))
-    return match.group(1) if match else None
 
 
 def rows_of(ablations: pd.DataFrame, question: str, metric: str, variant: str | None = None,
             model: str | None = None) -> pd.DataFrame:
-    """Rows of one question and metric; ``model`` matches a display name or a pair label."""
+    """Rows of one question and metric; ``model`` matches a display name or an alias."""
     rows = ablations[(ablations["question"] == question) & (ablations["metric"] == metric)]
     if variant is not None:
         rows = rows[rows["variant"] == variant]
     if model is not None:
-        shown = rows["model"].map(label_display)
-        rows = rows[(shown == model) | (rows["model"] == model)]
+        rows = rows[(rows["display_name"] == model) | (rows["alias"] == model)]
     return rows
 
 

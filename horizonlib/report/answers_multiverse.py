@@ -16,7 +16,6 @@ from horizonlib.analyses.multiverse.grid import (
     is_metr_specification,
 )
 from horizonlib.common.text import NOT_AVAILABLE
-from horizonlib.data.runs import display_name
 from horizonlib.report.multiverse_labels import level_label
 
 
@@ -27,7 +26,7 @@ def multiverse_answers(multiverse: pd.DataFrame, focus: str) -> dict:
            "mv_percentile": NOT_AVAILABLE, "mv_biggest": NOT_AVAILABLE}
     if multiverse.empty:
         return out
-    rows = multiverse[(multiverse["model"].map(display_name) == focus)
+    rows = multiverse[(multiverse["display_name"] == focus)
                       & (multiverse["status"] == "ok")]
     if rows.empty:
         return out

@@ -1,7 +1,8 @@
 """The answers page's question 4: is a pair of models' difference more than noise?
 
 Presentation layer: paired horizon ratios and RE-Bench differences with their intervals, from the
-``ablations`` results file, and whether each interval excludes no difference, in words.
+``differences`` results file (pairs picked by display name), and whether each interval excludes
+no difference, in words.
 """
 
 from __future__ import annotations
@@ -10,10 +11,14 @@ import numpy as np
 import pandas as pd
 
 from horizonlib.common.text import NOT_AVAILABLE, phrase
-from horizonlib.report.answers_lookup import estimate_of, rows_of
+from horizonlib.report.answers_lookup import estimate_of
 
 
-def noise_answers(ablations: pd.DataFrame, focus: str, comparisons: list[str]) -> dict:
+def _metric(rows: pd.DataFrame, metric: str) -> tuple[float, float, float]:
+    return estimate_of(rows[rows["metric"] == metric])
+
+
+def noise_answers(differences: pd.DataFrame, focus: str, comparisons: list[str]) -> dict:
     """Question 4: paired horizon ratios and RE-Bench differences with their intervals.
 
     Run data are preferred (they give both the horizon ratio and the RE-Bench difference);
@@ -22,14 +27,16 @@ def noise_answers(ablations: pd.DataFrame, focus: str, comparisons: list[str]) -
     out = {}
     for i, other in enumerate((list(comparisons) + ["", ""])[:2]):
         pair = f"{focus} vs {other}" if focus and other else NOT_AVAILABLE
-        rows = ablations[(ablations["question"] == "noise") & (ablations["model"] == pair)
-                         & ~ablations["variant"].astype(str).str.startswith("levels_")]
+        rows = differences[(differences["display_name_a"] == focus)
+                           & (differences["display_name_b"] == other)
+                           & ~differences["variant"].astype(str).str.startswith("levels_")]
         variants = sorted(rows["variant"].unique(), key=lambda v: (not str(v).startswith("runs:"), v))
         variant = variants[0] if variants else None
-        ratio = estimate_of(rows_of(rows, "noise", "p50_ratio", variant))
-        p_gt = estimate_of(rows_of(rows, "noise", "p50_ratio_p_gt_1", variant))[0]
-        diff = estimate_of(rows_of(rows, "noise", "rebench_diff", variant))
-        no_kernel = estimate_of(rows_of(rows, "noise", "rebench_diff_no_kernel", variant))
+        rows = rows[rows["variant"] == variant]
+        ratio = _metric(rows, "p50_ratio")
+        p_gt = _metric(rows, "p50_ratio_p_gt_1")[0]
+        diff = _metric(rows, "rebench_diff")
+        no_kernel = _metric(rows, "rebench_diff_no_kernel")
         out[f"noise_pair_{i}"] = pair
         out[f"noise_source_{i}"] = source_label(variant) if variant else NOT_AVAILABLE
         out[f"noise_ratio_{i}"] = phrase(*ratio, digits=2)

@@ -10,20 +10,13 @@ import numpy as np
 import pandas as pd
 
 from horizonlib.common.text import NOT_AVAILABLE, phrase
-from horizonlib.report.answers_lookup import (
-    estimate_of,
-    label_dataset,
-    label_display,
-    rows_of,
-)
+from horizonlib.report.answers_lookup import estimate_of, rows_of
 
 
 def rebench_answers(ablations: pd.DataFrame, focus: str, comparisons: list[str]) -> dict:
     """Question 1: RE-Bench means and ranks, RE-Bench's share of the fit, subset fits."""
     means = rows_of(ablations, "drop_kernel", "rebench_mean", "all tasks")
-    means = means.assign(display=means["model"].map(label_display),
-                         dataset=means["model"].map(label_dataset))
-    mine = means[means["display"] == focus]
+    mine = means[means["display_name"] == focus]
     out = {"rebench_task_set": NOT_AVAILABLE, "rebench_focus": NOT_AVAILABLE,
            "rebench_rank": NOT_AVAILABLE, "rebench_comparisons": NOT_AVAILABLE,
            "rebench_order": "the comparison is " + NOT_AVAILABLE}
@@ -34,15 +27,16 @@ def rebench_answers(ablations: pd.DataFrame, focus: str, comparisons: list[str])
         out["rebench_task_set"] = str(dataset)
         out["rebench_focus"] = phrase(*estimate_of(mine), digits=2)
         out["rebench_rank"] = f"{rank} of {len(same)}"
-        others = same[same["display"].isin(comparisons)]
-        first = others[others["display"] == comparisons[0]] if comparisons else others.iloc[:0]
+        others = same[same["display_name"].isin(comparisons)]
+        first = (others[others["display_name"] == comparisons[0]] if comparisons
+                 else others.iloc[:0])
         if not first.empty:
             above = mine["estimate"].iloc[0] > first["estimate"].iloc[0]
             out["rebench_order"] = (f"{focus}'s mean is {'above' if above else 'below'} "
                                     f"{comparisons[0]}'s on this task set")
         if not others.empty:
             out["rebench_comparisons"] = "; ".join(
-                f"{r.display} {phrase(r.estimate, r.ci_low, r.ci_high, digits=2)}"
+                f"{r.display_name} {phrase(r.estimate, r.ci_low, r.ci_high, digits=2)}"
                 for r in others.itertuples())
     share = estimate_of(rows_of(ablations, "rebench_share", "weight_share", model=focus))[0]
     out["rebench_weight_share"] = (NOT_AVAILABLE if not np.isfinite(share)
@@ -71,7 +65,7 @@ def kernel_answers(ablations: pd.DataFrame, influence: pd.DataFrame, focus_model
         out[f"kernel_ratio_{i}"] = phrase(*estimate_of(ratio), digits=2)
         mean = rows_of(ablations, "drop_kernel", "rebench_mean", f"without {kernel_task}", model)
         out[f"kernel_rebench_{i}"] = phrase(*estimate_of(mean), digits=2)
-        movers = influence[(influence["model"].map(label_display) == model)
+        movers = influence[(influence["display_name"] == model)
                            & (influence["level"] == "task")]
         if movers.empty:
             out[f"top_mover_{i}"] = NOT_AVAILABLE

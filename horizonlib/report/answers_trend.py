@@ -1,7 +1,7 @@
 """The answers page's question 5: the doubling time with and without the focus models.
 
 Presentation layer: doubling times, distance from the trend, the evidence for a break and the
-date of a work-month horizon, from the ``ablations`` and ``trend`` results files.
+date of a work-month horizon, from the ``trend``, ``trend_checks`` and ``ablations`` results files.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ def trend_sources(trend: pd.DataFrame, focus: str, window: str) -> dict:
                             else "our fits of the run files")}
     fitted = rows[rows["source"] == "fitted"] if not rows.empty else rows
     if not fitted.empty:
-        has_focus = fitted["models"].map(
-            lambda models: focus in [display_name(m) for m in str(models).split(";")])
+        has_focus = fitted["aliases"].map(
+            lambda aliases: focus in [display_name(m) for m in str(aliases).split(";")])
         fitted = fitted[has_focus] if has_focus.any() else fitted.iloc[:0]
     out["trend_fitted"] = (NOT_AVAILABLE if fitted.empty else phrase(
         *fitted[["doubling_days", "ci_low_days", "ci_high_days"]].iloc[0].astype(float),
@@ -55,21 +55,38 @@ def bic_sentence(delta_bic: float) -> str:
             f"about 6).")
 
 
-def trend_answers(ablations: pd.DataFrame, focus: str, window: str) -> dict:
-    """Question 5: doubling times with and without the focus models, distance, break, date."""
+def trend_answers(ablations: pd.DataFrame, trend: pd.DataFrame, checks: pd.DataFrame,
+                  focus: str, window: str) -> dict:
+    """Question 5: doubling times with and without the focus models, distance, break, date.
+
+    The trend chapter's rows of ``trend.csv`` are those of the horizons its checks used: the
+    ``source`` and ``dataset`` of ``trend_checks.csv``.
+    """
     w = f"from_{window}"
-    month = estimate_of(rows_of(ablations, "trend", "year_reaching_work_month", w, "frontier"))
-    delta_bic = estimate_of(rows_of(ablations, "trend", "delta_bic_single_minus_broken", w,
-                                    "frontier"))[0]
+    checks = checks[checks["window_start"].astype(str) == window]
+    if not checks.empty:
+        source, dataset = checks[["source", "dataset"]].iloc[0]
+        trend = trend[(trend["source"] == source) & (trend["dataset"] == dataset)
+                      & (trend["window_start"].astype(str) == window)]
+    else:
+        trend = trend.iloc[:0]
+
+    def doubling(selection):
+        rows = trend[trend["selection"] == selection]
+        return (estimate_of(rows.rename(columns={"doubling_days": "estimate",
+                                                 "ci_low_days": "ci_low",
+                                                 "ci_high_days": "ci_high"})))
+
+    def check(line, metric):
+        return estimate_of(checks[(checks["line"] == line) & (checks["metric"] == metric)])
+
+    month = check("frontier", "year_reaching_work_month")
+    delta_bic = check("frontier", "delta_bic_single_minus_broken")[0]
     p_value = estimate_of(rows_of(ablations, "trend", "p_value_above_trend", w, focus))[0]
     return {
         "trend_window": window,
-        "trend_all": phrase(
-            *estimate_of(rows_of(ablations, "trend", "doubling_days", w, "frontier")),
-            unit="days", digits=0),
-        "trend_without": phrase(*estimate_of(rows_of(ablations, "trend", "doubling_days", w,
-                                                     "frontier_excl_focus")),
-                                unit="days", digits=0),
+        "trend_all": phrase(*doubling("frontier"), unit="days", digits=0),
+        "trend_without": phrase(*doubling("frontier_excl_focus"), unit="days", digits=0),
         "trend_distance": phrase(
             *estimate_of(rows_of(ablations, "trend", "ratio_to_trend", w, focus)), digits=2),
         "trend_p": NOT_AVAILABLE if not np.isfinite(p_value) else f"{p_value:.3f}",

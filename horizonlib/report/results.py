@@ -14,50 +14,68 @@ from pathlib import Path
 
 import pandas as pd
 
+from horizonlib.data.runs import display_name
+from horizonlib.report.results_schema import SCHEMA, ResultsFile
+
 FLOAT_FORMAT = "%.8g"
-
-#: Column order of each results file; a table missing a column is an error, extra columns too.
-SCHEMAS: dict[str, list[str]] = {
-    "horizons": ["dataset", "model", "p", "horizon_min", "ci_low_min", "ci_high_min", "n_runs",
-                 "n_tasks", "failed_replicates", "source"],
-    "trend": ["window_start", "selection", "models", "doubling_days", "ci_low_days",
-              "ci_high_days", "source"],
-    "data_overview": ["dataset", "models", "runs", "tasks", "families", "min_human_minutes",
-                      "max_human_minutes", "success_rate"],
-    "success_by_length": ["dataset", "alias", "display_name", "bucket", "bucket_mid_minutes",
-                          "n_runs", "n_tasks", "success_rate"],
-    "rebench": ["model", "task_id", "task_set", "mean_score", "ci_low", "ci_high", "n_runs"],
-    "influence": ["model", "dropped", "level", "p50_min", "ratio_to_full"],
-    "ablations": ["question", "model", "variant", "metric", "estimate", "ci_low", "ci_high"],
-    # one row per (specification, dataset, model); dataset is needed: a model is (dataset, alias)
-    "multiverse": ["weighting", "regularization", "success", "subset", "link", "hack_policy",
-                   "dataset", "model", "status", "p50_min", "p80_min"],
-    "multiverse_trend": ["weighting", "regularization", "success", "subset", "link",
-                         "hack_policy", "dataset", "window_start", "selection", "n_models",
-                         "doubling_days"],
-    # chapters/template.md (the fork template, off by default): horizons at its own percents
-    "template": ["dataset", "model", "p", "horizon_min", "ci_low_min", "ci_high_min", "n_runs",
-                 "n_tasks", "failed_replicates", "source"],
-}
-
-#: Columns that identify a row of each file (the sort key).
-KEYS: dict[str, list[str]] = {
-    "horizons": ["source", "dataset", "model", "p"],
-    "trend": ["source", "window_start", "selection", "models"],
-    "data_overview": ["dataset"],
-    "success_by_length": ["dataset", "alias", "bucket_mid_minutes"],
-    "rebench": ["task_set", "model", "task_id"],
-    "influence": ["model", "level", "dropped"],
-    "ablations": ["question", "model", "variant", "metric"],
-    "multiverse": ["weighting", "regularization", "success", "subset", "link", "hack_policy",
-                   "dataset", "model"],
-    "multiverse_trend": ["weighting", "regularization", "success", "subset", "link",
-                         "hack_policy", "dataset", "window_start", "selection"],
-    "template": ["source", "dataset", "model", "p"],
-}
 
 #: Files that several chapters add rows to; the others are written whole by one chapter.
 SHARED = {"trend", "ablations"}
+
+
+def with_model_keys(table: pd.DataFrame, alias_column: str = "model", suffix: str = "",
+                    dataset: str | None = None) -> pd.DataFrame:
+    """``table`` with its model named by ``alias{suffix}`` and ``display_name{suffix}``.
+
+    The results boundary of a table whose model column holds an alias (e.g. the ``model`` column
+    of :func:`horizonlib.model.horizons.horizon_table`): the column is renamed to
+    ``alias{suffix}`` and ``display_name{suffix}`` (:func:`horizonlib.data.runs.display_name`)
+    is added after it.
+
+    Parameters
+    ----------
+    table : the rows; must hold ``alias_column`` and, unless ``dataset`` is given,
+        ``dataset{suffix}``.
+    alias_column : column holding the model's alias in its dataset.
+    suffix : ``""`` for one model, ``"_a"`` / ``"_b"`` for the sides of a pair.
+    dataset : when given, the ``dataset{suffix}`` column is set to this name (e.g. METR's
+        published fits file for rows of published agents).
+
+    Returns
+    -------
+    A copy with ``alias_column`` replaced by ``alias{suffix}, display_name{suffix}``.
+    """
+    if alias_column not in table.columns:
+        raise KeyError(f"with_model_keys: no column {alias_column!r} in {list(table.columns)}")
+    out = table.copy()
+    if dataset is not None:
+        out[f"dataset{suffix}"] = dataset
+    elif f"dataset{suffix}" not in out.columns:
+        raise KeyError(f"with_model_keys: no column 'dataset{suffix}' in {list(table.columns)}")
+    aliases = out.pop(alias_column).astype(str)
+    out[f"alias{suffix}"] = aliases.to_numpy()
+    out[f"display_name{suffix}"] = [display_name(a) for a in aliases]
+    return out
+
+
+def _schema(name: str) -> ResultsFile:
+    if name not in SCHEMA:
+        raise KeyError(f"unknown results file {name!r}; known: {sorted(SCHEMA)}")
+    return SCHEMA[name]
+
+
+def _checked_schema(table: pd.DataFrame, name: str) -> ResultsFile:
+    """The schema of ``name``; ValueError naming the file and columns when ``table`` differs."""
+    schema = _schema(name)
+    expected = schema.column_names
+    got = [str(c) for c in table.columns]
+    if sorted(got) != sorted(expected):
+        missing = [c for c in expected if c not in got]
+        extra = [c for c in got if c not in expected]
+        raise ValueError(
+            f"results file {name}.csv expects columns {expected}, got {got} "
+            f"(missing {missing}; not in the schema {extra})")
+    return schema
 
 
 def write_results(table: pd.DataFrame, name: str, results_dir: str | os.PathLike) -> Path:
@@ -65,22 +83,18 @@ def write_results(table: pd.DataFrame, name: str, results_dir: str | os.PathLike
 
     Parameters
     ----------
-    table : the rows to write; must have exactly the columns of ``SCHEMAS[name]``.
-    name : results file name without extension (a key of ``SCHEMAS``).
+    table : the rows to write; must have exactly the columns of ``SCHEMA[name]``
+        (:mod:`horizonlib.report.results_schema`), in any order.
+    name : results file name without extension (a key of ``SCHEMA``).
     results_dir : folder to write into (created if missing).
 
     Returns
     -------
     Path of the written file.
     """
-    if name not in SCHEMAS:
-        raise KeyError(f"unknown results file {name!r}; known: {sorted(SCHEMAS)}")
-    expected = SCHEMAS[name]
-    if sorted(table.columns) != sorted(expected):
-        raise ValueError(
-            f"results file {name}.csv expects columns {expected}, got {list(table.columns)}"
-        )
-    ordered = table[expected].sort_values(KEYS[name], kind="stable").reset_index(drop=True)
+    schema = _checked_schema(table, name)
+    expected = schema.column_names
+    ordered = table[expected].sort_values(list(schema.key), kind="stable").reset_index(drop=True)
     path = Path(results_dir) / f"{name}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     # Write to a temporary name first so a crash never leaves a half-written results file.
@@ -94,21 +108,22 @@ def append_results(table: pd.DataFrame, name: str, results_dir: str | os.PathLik
     """Add ``table``'s rows to ``<results_dir>/<name>.csv``, replacing rows with the same key.
 
     Used for the files several chapters write to (``SHARED``); the key columns are
-    ``KEYS[name]``. The result is written exactly as :func:`write_results` writes.
+    ``SCHEMA[name].key``. The result is written exactly as :func:`write_results` writes.
     """
+    key = list(_checked_schema(table, name).key)
     path = Path(results_dir) / f"{name}.csv"
     if path.exists():
         # Keys are compared as text so a float written and read back matches itself.
         existing = pd.read_csv(path, dtype=str, keep_default_na=False)
         new_keys = set(map(tuple, _key_text(table, name).to_numpy()))
-        keep = [tuple(row) not in new_keys for row in existing[KEYS[name]].to_numpy()]
+        keep = [tuple(row) not in new_keys for row in existing[key].to_numpy()]
         table = pd.concat([existing[keep], _as_text(table, name)], ignore_index=True)
     return write_results(table, name, results_dir)
 
 
 def _as_text(table: pd.DataFrame, name: str) -> pd.DataFrame:
     """The table's cells as the exact strings ``write_results`` would write."""
-    text = table[SCHEMAS[name]].copy()
+    text = table[_schema(name).column_names].copy()
     for column in text.columns:
         values = text[column]
         if pd.api.types.is_float_dtype(values):
@@ -119,4 +134,4 @@ def _as_text(table: pd.DataFrame, name: str) -> pd.DataFrame:
 
 
 def _key_text(table: pd.DataFrame, name: str) -> pd.DataFrame:
-    return _as_text(table, name)[KEYS[name]]
+    return _as_text(table, name)[list(_schema(name).key)]

@@ -111,7 +111,9 @@ FILES: tuple[ResultsFile, ...] = (
         "trend", "chapters/fit.md, chapters/trend.md",
         "one doubling-time fit: a window, a selection of models and a source of horizons",
         (Column("source", "", "'fitted' (run-level horizons of one run file) or 'published'"),
-         Column("dataset", "", "run file (fitted) or published file (published) of the horizons"),
+         Column("dataset", "", "run file (fitted) or published file (published) of the horizons; "
+                "the trend chapter's fitted rows take each model from the last run file holding "
+                "it, and name those files joined by ';' when there are several"),
          Column("window_start", "date", "first release date included (YYYY-MM-DD)"),
          Column("selection", "", "which models enter: frontier, frontier_excl_focus, all, or a "
                 "segment of the broken line (broken_before, broken_after)"),
@@ -127,7 +129,8 @@ FILES: tuple[ResultsFile, ...] = (
         (Column("source", "", "'fitted' or 'published' horizons"),
          Column("dataset", "", "run file or published file of the horizons"),
          Column("window_start", "date", "first release date included"),
-         Column("line", "", "frontier (one line) or broken_line"),
+         Column("line", "", "frontier (one line through the frontier models), "
+                "frontier_excl_focus (the same without the focus models) or broken_line"),
          Column("metric", "", "delta_bic_single_minus_broken (BIC units; > 0 favours the break) "
                 "or year_reaching_work_month (calendar year)"),
          ) + ESTIMATE,
@@ -152,10 +155,12 @@ FILES: tuple[ResultsFile, ...] = (
                  Column("ratio_to_full", "ratio", "that horizon / the horizon on all tasks")),
         ("dataset", "alias", "level", "dropped")),
     ResultsFile(
-        "ablations", "chapters/breakdowns.md, hacking.md, trend.md",
+        "ablations", "chapters/breakdowns.md, hacking.md, noise.md, trend.md",
         "one model under one variant of an analysis choice, one metric",
         (Column("question", "", "the question answered: drop_kernel, rebench_share, subset_fit, "
-                "reward_hacking, trend"),) + MODEL
+                "reward_hacking, noise (each compared model's own 50% horizon), trend (distance "
+                "of a focus model from the trend; 50% horizon of each model of the run-level "
+                "trend)"),) + MODEL
         + (Column("variant", "", "the variant (e.g. a task subset, a hacking policy)"),
            Column("metric", "", "what is measured (p50_min in minutes, ratio_to_all, "
                   "rebench_mean in normalized score, weight_share as a fraction, ...)"),)

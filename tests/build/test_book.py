@@ -242,7 +242,7 @@ def test_template_chapter_builds_when_enabled(forked_book):
     chapters/template.md: the page renders with its figure, and its results file is written."""
     import pandas as pd
 
-    from horizonlib.report.results import SCHEMAS
+    from horizonlib.report.results_schema import SCHEMA
 
     page = forked_book / "html" / "chapters" / "template.html"
     assert page.is_file()
@@ -250,7 +250,7 @@ def test_template_chapter_builds_when_enabled(forked_book):
     assert "<img" in text and "Traceback" not in text
     assert 'id="fig-template-curves"' in text
     table = pd.read_csv(forked_book / "results" / "template.csv")
-    assert list(table.columns) == SCHEMAS["template"]
+    assert list(table.columns) == SCHEMA["template"].column_names
     assert set(table["p"]) == {0.2, 0.5, 0.8, 0.95}
     assert (forked_book / "notebooks" / "template.ipynb").is_file()
 
@@ -269,7 +269,7 @@ def test_template_follows_the_chapter_rules():
     assert declared - set(SCHEMA) == {"results_dir", "template_percents"}
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert "def " not in code and "for " not in code and "open(" not in code
-    assert 'write_results(horizons, "template", results_dir)' in code
+    assert 'write_results(with_model_keys(horizons), "template", results_dir)' in code
 
 
 def test_fork_guide_is_in_the_book_and_documents_every_parameter(synthetic_book):

@@ -115,13 +115,14 @@ def test_python_dash_m_entry_point():
 def test_fit_writes_horizons_csv(tmp_path, capsys):
     import pandas as pd
 
-    from horizonlib.report.results import SCHEMAS
+    from horizonlib.report.results_schema import SCHEMA
 
     status = cli.main(["fit", "--params", "params/synthetic.yml", "--n-bootstrap", "20",
                        "--out", str(tmp_path)])
     assert status == 0
     table = pd.read_csv(tmp_path / "horizons.csv")
-    assert list(table.columns) == SCHEMAS["horizons"]
+    assert list(table.columns) == SCHEMA["horizons"].column_names
+    assert (table["display_name"] == table["alias"]).all()  # synthetic aliases have no suffix
     assert set(table["p"]) == {0.5, 0.8} and len(table) == 12  # 6 synthetic models x 2
     assert (table["ci_low_min"] <= table["horizon_min"]).all()
     assert "wrote" in capsys.readouterr().out

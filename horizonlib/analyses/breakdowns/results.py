@@ -1,7 +1,8 @@
 """Results rows of the per-task breakdowns (analyses layer).
 
 The rows of ``rebench.csv``, ``influence.csv`` and the breakdowns' share of ``ablations.csv``, in
-the schemas of :mod:`horizonlib.report.results`; models are labelled ``alias [dataset]``.
+the schema of :mod:`horizonlib.report.results_schema`: a model is named by ``dataset, alias,
+display_name``.
 """
 
 from __future__ import annotations
@@ -9,27 +10,27 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from horizonlib.analyses.breakdowns.selection import (
-    ALL_TASKS,
-    MODEL_KEY,
-    model_label,
-    without_label,
-)
+from horizonlib.analyses.ablations import ablation_frame, ablation_row
+from horizonlib.analyses.breakdowns.selection import ALL_TASKS, MODEL_KEY, without_label
 from horizonlib.analyses.breakdowns.subsets import kernel_models
 
 
 def rebench_results(scores: pd.DataFrame) -> pd.DataFrame:
-    """Rows of ``rebench.csv``: ``model, task_id, task_set, mean_score, ci_low, ci_high, n_runs``."""
-    return scores.rename(columns={"alias": "model"})[
-        ["model", "task_id", "task_set", "mean_score", "ci_low", "ci_high", "n_runs"]]
+    """Rows of ``rebench.csv``: ``dataset, alias, display_name, task_id, n_set_tasks`` (RE-Bench
+    tasks of the dataset), ``mean_score, ci_low, ci_high`` (normalized score), ``n_runs``."""
+    n_set_tasks = scores.groupby("dataset")["task_id"].transform("nunique")
+    return scores.assign(n_set_tasks=n_set_tasks.astype(int))[
+        ["dataset", "alias", "display_name", "task_id", "n_set_tasks", "mean_score", "ci_low",
+         "ci_high", "n_runs"]]
 
 
 def influence_results(influence: pd.DataFrame) -> pd.DataFrame:
-    """Rows of ``influence.csv``: ``model`` (``alias [dataset]``), ``dropped, level, p50_min,
-    ratio_to_full``."""
+    """Rows of ``influence.csv``: ``dataset, alias, display_name, level, dropped, p50_min``
+    (minutes), ``ratio_to_full``."""
     return pd.DataFrame({
-        "model": [model_label(d, a) for d, a in zip(influence["dataset"], influence["alias"])],
-        "dropped": influence["dropped"].astype(str), "level": influence["level"],
+        "dataset": influence["dataset"].astype(str), "alias": influence["alias"].astype(str),
+        "display_name": influence["display_name"].astype(str),
+        "level": influence["level"], "dropped": influence["dropped"].astype(str),
         "p50_min": influence["p50_min"].astype(float),
         "ratio_to_full": influence["ratio_to_full"].astype(float)})
 
@@ -49,16 +50,14 @@ def ablation_rows(
     * ``drop_kernel``: for every model that ran ``kernel_task``: ``p50_min`` (variants
       ``all tasks`` and ``without <kernel>``), ``ratio_to_all`` (variant ``without <kernel>``,
       paired CI), and ``rebench_mean`` (variants ``all tasks`` / ``without <kernel>``; the task
-      set is in the model label's dataset).
+      set is the row's dataset).
 
-    ``model`` is ``alias [dataset]`` (:func:`model_label`). Unidentified fits keep NaN estimates.
+    A model is named by ``dataset, alias, display_name``. Unidentified fits keep NaN estimates.
     """
     rows = []
 
     def add(question, dataset, alias, variant, metric, est, lo=np.nan, hi=np.nan):
-        rows.append({"question": question, "model": model_label(dataset, alias),
-                     "variant": variant, "metric": metric, "estimate": float(est),
-                     "ci_low": float(lo), "ci_high": float(hi)})
+        rows.append(ablation_row(question, dataset, alias, variant, metric, est, lo, hi))
 
     if shares is not None:
         for r in shares.itertuples(index=False):
@@ -90,5 +89,4 @@ def ablation_rows(
         for r in sel.itertuples(index=False):
             add("drop_kernel", r.dataset, r.alias, r.variant, "rebench_mean", r.mean_score,
                 r.ci_low, r.ci_high)
-    return pd.DataFrame(rows, columns=["question", "model", "variant", "metric", "estimate",
-                                       "ci_low", "ci_high"])
+    return ablation_frame(rows)

@@ -3,7 +3,7 @@
 The RE-Bench runs of a tidy table (:func:`rebench_only`), each dataset's RE-Bench *task set*
 (:func:`task_set_labels`; different task sets are different suites and are never pooled), the
 names of the subsets the breakdowns fit (``all tasks``, ``without RE-Bench``, ``RE-Bench only``,
-``without <task>``), and the ``"alias [dataset]"`` label of a model in results files.
+``without <task>``).
 """
 
 from __future__ import annotations
@@ -20,15 +20,6 @@ MIN_LOG2_SPREAD = 1.0
 ALL_TASKS = "all tasks"
 WITHOUT_REBENCH = "without RE-Bench"
 REBENCH_ONLY = "RE-Bench only"
-
-
-def model_label(dataset: str, alias: str) -> str:
-    """Label of a model in results files that have no dataset column: ``"alias [dataset]"``.
-
-    The same alias in two datasets is two measurements (e.g. ``GPT-4 0314`` in the pre-paper and
-    the Time Horizon 1.1 files), so the label carries the dataset.
-    """
-    return f"{alias} [{dataset}]"
 
 
 def without_label(task_or_family: str) -> str:

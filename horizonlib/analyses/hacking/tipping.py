@@ -20,6 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from horizonlib.analyses.ablations import ablation_frame, ablation_row
 from horizonlib.analyses.hacking.models import locate_model, rebench_means
 from horizonlib.model.logistic import fit_logistic_batch, horizon_at
 from horizonlib.model.weights import run_weights
@@ -208,9 +209,7 @@ def hacking_analysis(
     """
     where = locate_model(runs, model)
     if where is None:
-        return {"found": False, "model": model,
-                "ablation_rows": pd.DataFrame(columns=["question", "model", "variant", "metric",
-                                                       "estimate", "ci_low", "ci_high"])}
+        return {"found": False, "model": model, "ablation_rows": ablation_frame([])}
     dataset, alias = where
     ds = runs[runs["dataset"] == dataset]
     mine = ds[ds["alias"] == alias].reset_index(drop=True)
@@ -237,15 +236,12 @@ def hacking_analysis(
         c = curves[curves["strategy"] == s].set_index("k")
         for k in (0, int(c.index.max())):
             for metric in [f"p{sp}_min" for sp in success_percents] + ["rebench_mean"]:
-                rows.append({"question": "reward_hacking", "model": model,
-                             "variant": f"{s}_k{k}", "metric": metric,
-                             "estimate": float(c.loc[k, metric]), "ci_low": np.nan,
-                             "ci_high": np.nan})
+                rows.append(ablation_row("reward_hacking", dataset, alias, f"{s}_k{k}", metric,
+                                         c.loc[k, metric]))
     for _, r in comparisons.iterrows():
         for s in STRATEGIES:
-            rows.append({"question": "reward_hacking", "model": model,
-                         "variant": f"overtake_{r['model']}_{s}", "metric": "k_runs",
-                         "estimate": float(r[f"k_{s}"]), "ci_low": np.nan, "ci_high": np.nan})
+            rows.append(ablation_row("reward_hacking", dataset, alias,
+                                     f"overtake_{r['model']}_{s}", "k_runs", r[f"k_{s}"]))
     return {
         "found": True, "model": model, "dataset": dataset, "alias": alias,
         "n_runs": len(mine), "n_failures": int((mine["success"] == 0).sum()), "k_max": k_max,
@@ -254,6 +250,5 @@ def hacking_analysis(
         "hacking_tasks_present": sorted(set(hacking_tasks) & set(mine["task_id"])),
         "hacking_tasks_absent": sorted(set(hacking_tasks) - set(ds["task_id"])),
         "rebench_tasks": sorted(ds.loc[ds["task_source"] == "RE-Bench", "task_id"].unique()),
-        "ablation_rows": pd.DataFrame(rows, columns=["question", "model", "variant", "metric",
-                                                     "estimate", "ci_low", "ci_high"]),
+        "ablation_rows": ablation_frame(rows),
     }

@@ -107,6 +107,22 @@ def trend_tables(horizons: pd.DataFrame, samples: pd.DataFrame, release_dates: p
     return pd.concat(frames, ignore_index=True)
 
 
+TREND_RESULT_COLUMNS = ["source", "dataset", "window_start", "selection", "n_models", "aliases",
+                        "doubling_days", "ci_low_days", "ci_high_days"]
+
+
+def trend_results(trend: pd.DataFrame) -> pd.DataFrame:
+    """Rows of ``trend.csv`` from a trend table with a ``dataset`` column (:func:`trend_tables`).
+
+    The ``;``-joined ``models`` (aliases in ``dataset``, by release date) become ``aliases``,
+    with their count ``n_models``.
+    """
+    aliases = trend["models"].astype(str)
+    out = trend.assign(aliases=aliases,
+                       n_models=[len([m for m in a.split(";") if m]) for a in aliases])
+    return out[TREND_RESULT_COLUMNS].reset_index(drop=True)
+
+
 def trend_line(point_p50: pd.Series, samples: pd.DataFrame | None, models: Sequence[str],
                release_dates: pd.Series, label: str, confidence_level: float = 0.95,
                n_points: int = 60) -> pd.DataFrame:

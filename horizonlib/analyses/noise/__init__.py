@@ -6,5 +6,5 @@
 * :mod:`~horizonlib.analyses.noise.pairs`: differences ``M(a) - M(b)`` and ratios ``h(a) / h(b)``
   with percentile intervals and ``P(D > 0)``, ``P(Q > 1)``;
 * :mod:`~horizonlib.analyses.noise.levels`: the interval width under each level alone;
-* :mod:`~horizonlib.analyses.noise.results`: rows of ``ablations.csv``.
+* :mod:`~horizonlib.analyses.noise.results`: rows of ``differences.csv`` and ``ablations.csv``.
 """

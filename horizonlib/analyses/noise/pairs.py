@@ -22,8 +22,18 @@ from horizonlib.analyses.hacking.models import locate_model
 from horizonlib.analyses.noise.replicates import paired_run_statistics, percentile_interval
 
 
+#: ``model_a`` / ``model_b`` are the names asked for (display names); ``dataset_*`` and
+#: ``alias_*`` the measurement compared (for published rows the dataset is left blank and the
+#: alias is the published agent name).
 PAIR_COLUMNS = ["model_a", "model_b", "metric", "variant", "estimate", "ci_low", "ci_high",
-                "p_positive", "n_replicates", "source"]
+                "p_positive", "n_replicates", "source", "dataset_a", "alias_a", "dataset_b",
+                "alias_b"]
+
+
+def _alias_in(runs: pd.DataFrame, dataset: str, name: str) -> str:
+    """Alias of the model called ``name`` (display name or alias) in ``dataset``."""
+    ds = runs[runs["dataset"] == dataset]
+    return str(ds.loc[(ds["alias"] == name) | (ds["display_name"] == name), "alias"].iloc[0])
 
 
 def _summarize(point: dict, reps: dict, confidence_level: float) -> list[dict]:
@@ -125,9 +135,11 @@ def compare_pairs(
         if common is not None:
             res = paired_run_statistics(runs[runs["dataset"] == common], a, b, n_bootstrap, rng,
                                         weighting, regularization, kernel_task)
+            keys = {"dataset_a": common, "alias_a": _alias_in(runs, common, a),
+                    "dataset_b": common, "alias_b": _alias_in(runs, common, b)}
             for r in _summarize(res["point"], res["replicates"], confidence_level):
                 rows.append({"model_a": a, "model_b": b, "variant": "all_levels",
-                             "source": f"runs:{common}", **r})
+                             "source": f"runs:{common}", **keys, **r})
             if published_samples is not None:
                 try:
                     r = published_ratio(published_fits, published_samples, a, b,
@@ -135,7 +147,7 @@ def compare_pairs(
                 except KeyError:
                     continue
                 published_rows.append({"model_a": a, "model_b": b, "variant": "all_levels",
-                                       "source": "published", **r})
+                                       "source": "published", "alias_a": a, "alias_b": b, **r})
             continue
         if published_samples is not None:
             try:
@@ -144,7 +156,7 @@ def compare_pairs(
                 missing.append(f"{a} vs {b}: {err.args[0]}.")
                 continue
             rows.append({"model_a": a, "model_b": b, "variant": "all_levels",
-                         "source": "published", **r})
+                         "source": "published", "alias_a": a, "alias_b": b, **r})
             missing.append(f"{a} vs {b}: no common run data, so no RE-Bench difference; the "
                            "horizon ratio comes from METR's published bootstrap samples.")
             continue

@@ -11,5 +11,7 @@ the point horizons and to every paired bootstrap replicate of them:
   (:func:`~horizonlib.analyses.trend_checks.checks.trend_tests`) and a model's distance from the
   trend;
 * :mod:`~horizonlib.analyses.trend_checks.run_level`: frontier doubling times fitted to one
-  dataset's run files.
+  dataset's run files;
+* :mod:`~horizonlib.analyses.trend_checks.results`: the chapter's rows of ``trend.csv``,
+  ``trend_checks.csv`` and ``ablations.csv``, models keyed by dataset and alias.
 """

@@ -104,7 +104,7 @@ def trend_tests(
         ``frontier`` and ``frontier_excl_focus``, plus the broken line's segments),
         ``distance`` (one row per present focus model), ``broken`` (:func:`compare_broken_line`
         on the long-run frontier, with bootstrap CIs), ``month`` (date each fit reaches
-        ``target_minutes``, with CI), ``missing`` (focus models absent), ``ablation_rows``,
+        ``target_minutes``, with CI), ``missing`` (focus models absent), ``present``,
         ``frontier`` (the long-run frontier models), ``n_total_replicates`` (rows of ``wide``),
         ``dropped`` (:func:`dropped_replicates` of the frontier models), ``excl_line`` (the
         long-run line without the focus models that :func:`trend_distance` measures against:
@@ -193,30 +193,8 @@ def trend_tests(
                            "never_reached": int(np.sum(~np.isfinite(reps)))})
     month = pd.DataFrame(month_rows)
 
-    rows = []
-    for _, r in doubling.iterrows():
-        rows.append({"question": "trend", "model": r["selection"],
-                     "variant": f"from_{r['window_start']}", "metric": "doubling_days",
-                     "estimate": r["doubling_days"], "ci_low": r["ci_low_days"],
-                     "ci_high": r["ci_high_days"]})
-    for _, r in distance.iterrows():
-        rows.append({"question": "trend", "model": r["model"], "variant": f"from_{start}",
-                     "metric": "ratio_to_trend", "estimate": r["ratio"], "ci_low": r["ci_low"],
-                     "ci_high": r["ci_high"]})
-        rows.append({"question": "trend", "model": r["model"], "variant": f"from_{start}",
-                     "metric": "p_value_above_trend", "estimate": r["p_value"],
-                     "ci_low": np.nan, "ci_high": np.nan})
-    rows.append({"question": "trend", "model": "frontier", "variant": f"from_{start}",
-                 "metric": "delta_bic_single_minus_broken", "estimate": cmp["delta_bic"],
-                 "ci_low": np.nan, "ci_high": np.nan})
-    for _, r in month.iterrows():
-        rows.append({"question": "trend", "model": r["fit"], "variant": f"from_{r['window_start']}",
-                     "metric": "year_reaching_work_month", "estimate": r["year"],
-                     "ci_low": r["ci_low_year"], "ci_high": r["ci_high_year"]})
-    ablation = pd.DataFrame(rows, columns=["question", "model", "variant", "metric", "estimate",
-                                           "ci_low", "ci_high"])
     return {"doubling": doubling, "distance": distance, "broken": broken, "month": month,
-            "missing": missing, "present": present, "ablation_rows": ablation,
+            "missing": missing, "present": present,
             "frontier": models, "n_total_replicates": int(len(wide)),
             "dropped": dropped_replicates(wide, models), "excl_line": excl_line,
             "dates": dates}

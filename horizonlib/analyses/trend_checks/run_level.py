@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from horizonlib.analyses.ablations import ablation_frame, ablation_row
 from horizonlib.analyses.headline.trend import trend_tables
 from horizonlib.model.horizons import horizon_table
 
@@ -53,3 +54,40 @@ def run_level_doubling(
                if focus is not None else pd.Series(dtype=str))
     chosen = ([d for d in datasets if d in set(holding)] or datasets)[-1]
     return tab[tab["dataset"] == chosen].reset_index(drop=True)
+
+
+#: Variant of the run-level trend's per-model rows in ``ablations.csv``.
+RUN_LEVEL_MODEL = "run_level_trend"
+
+
+def run_level_horizon_rows(
+    runs: pd.DataFrame,
+    run_level: pd.DataFrame,
+    samples: pd.DataFrame,
+    weighting: str = "invsqrt_task_weight",
+    regularization: float = 0.1,
+    confidence_level: float = 0.95,
+) -> pd.DataFrame:
+    """Rows of ``ablations.csv``: the 50% horizon (minutes) of every model a run-level trend uses.
+
+    Parameters
+    ----------
+    run_level : :func:`run_level_doubling` output (``dataset`` and ``;``-joined aliases).
+    samples : the bootstrap samples that trend used (the interval comes from them).
+
+    Returns
+    -------
+    Rows (question ``trend``, variant :data:`RUN_LEVEL_MODEL`, metric ``p50_min``), one per
+    ``(dataset, alias)``.
+    """
+    wanted = {(str(d), a) for d, models in zip(run_level["dataset"], run_level["models"])
+              for a in str(models).split(";") if a}
+    mine = runs[[(d, a) in wanted for d, a in zip(runs["dataset"], runs["alias"])]]
+    if mine.empty:
+        return ablation_frame([])
+    horizons = horizon_table(mine, weighting, regularization, (50,),
+                             confidence_level=confidence_level, samples=samples)
+    return ablation_frame([
+        ablation_row("trend", r["dataset"], r["model"], RUN_LEVEL_MODEL, "p50_min",
+                     r["horizon_min"], r["ci_low_min"], r["ci_high_min"])
+        for _, r in horizons.iterrows()])

@@ -6,7 +6,6 @@ import pandas as pd
 from horizonlib.analyses.breakdowns import influence as influence_refits
 from horizonlib.analyses.breakdowns import rebench
 from horizonlib.analyses.breakdowns import results as breakdown_results
-from horizonlib.analyses.breakdowns import selection
 from horizonlib.analyses.breakdowns import subsets
 from horizonlib.report.results import write_results, append_results
 
@@ -32,7 +31,11 @@ def test_results_rows_fit_the_schemas(tmp_path):
     dk = abl[abl["question"] == "drop_kernel"]
     assert set(dk["metric"]) == {"p50_min", "ratio_to_all", "rebench_mean"}
     assert len(dk[dk["metric"] == "rebench_mean"]) == 2 * 6
-    assert not abl.duplicated(["question", "model", "variant", "metric"]).any()
-    assert selection.model_label("sim", "Sim-Fir") in set(abl["model"])
+    assert not abl.duplicated(["question", "dataset", "alias", "variant", "metric"]).any()
+    assert ("sim", "Sim-Fir", "Sim-Fir") in set(zip(abl["dataset"], abl["alias"],
+                                                    abl["display_name"]))
+    scores = pd.read_csv(tmp_path / "rebench.csv")
+    assert (scores["n_set_tasks"] == runs.loc[runs["task_source"] == "RE-Bench",
+                                              "task_id"].nunique()).all()
     back = pd.read_csv(tmp_path / "influence.csv")
     assert len(back) == len(loo)

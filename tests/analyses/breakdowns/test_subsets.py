@@ -91,7 +91,7 @@ def test_kernel_models_counts_only_models_that_ran_the_task():
     # ablations: drop_kernel rows only for "a"
     abl = breakdown_results.ablation_rows(fits=fits, kernel_task="ai_rd_k/main")
     dk = abl[abl["question"] == "drop_kernel"]
-    assert set(dk["model"]) == {selection.model_label("d", "a")}
+    assert set(zip(dk["dataset"], dk["alias"])) == {("d", "a")}
 
 
 def test_prediction_table_known_answer():

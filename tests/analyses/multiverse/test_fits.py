@@ -17,7 +17,7 @@ from horizonlib.analyses.multiverse.summaries import headline_position
 from horizonlib.model.horizons import fit_horizons
 from horizonlib.model.logistic import fit_logistic, horizon_at
 from horizonlib.model.probit import fit_probit_batch, probit_horizon_at
-from horizonlib.report.results import write_results
+from horizonlib.report.results import with_model_keys, write_results
 from horizonlib.model.weights import run_weights
 from tests.analyses.multiverse.planted import planted_runs
 
@@ -133,9 +133,10 @@ def test_subset_without_runs_and_missing_scores_are_reported():
 def test_results_tables_fit_their_schemas(tmp_path):
     runs = planted_runs(0)
     table = fit_multiverse(runs)
-    path = write_results(results_table(table), "multiverse", tmp_path)
+    path = write_results(with_model_keys(results_table(table)), "multiverse", tmp_path)
     back = pd.read_csv(path)
     assert len(back) == 288 * 3 and list(back.columns[:6]) == DIMENSION_COLUMNS
+    assert list(back.columns[6:9]) == ["dataset", "alias", "display_name"]
     dates = pd.Series(pd.to_datetime(["2020-01-01", "2021-01-01", "2022-01-01"]), index=["A", "B", "C"])
     trend = doubling_multiverse(table, dates)
     write_results(trend_results_table(trend), "multiverse_trend", tmp_path)

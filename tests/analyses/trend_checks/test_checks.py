@@ -24,5 +24,4 @@ def test_trend_tests_runs():
     dd = res["doubling"].set_index(["window_start", "selection"])
     assert dd.loc[("2014-01-01", "frontier_excl_focus"), "doubling_days"] == pytest.approx(
         np.log(2) / 0.003, rel=1e-6)
-    assert set(res["ablation_rows"]["question"]) == {"trend"}
     assert len(res["month"]) == 5

@@ -36,6 +36,13 @@ def test_run_level_doubling_known_slope():
     assert tab["dataset"].unique().tolist() == ["toy"]
     assert tab["doubling_days"].iloc[0] == pytest.approx(np.log(2) / 0.003, rel=0.25)
 
+    # each model of that trend, with its own 50% horizon from the same replicates
+    rows = run_level_trend.run_level_horizon_rows(df, tab, samples, regularization=0.01)
+    used = set(tab["models"].iloc[0].split(";"))
+    assert set(rows["alias"]) == used and set(rows["dataset"]) == {"toy"}
+    assert set(rows["metric"]) == {"p50_min"} and set(rows["question"]) == {"trend"}
+    assert (rows["ci_low"] <= rows["estimate"]).all() and (rows["estimate"] <= rows["ci_high"]).all()
+
     # the same replicates give the same numbers: trend_inputs on the fitted path uses them too
     point, wide, source = trend_samples.trend_inputs(df, None, None, release, samples=samples,
                                                      regularization=0.01)
