@@ -203,3 +203,31 @@ def compare_horizons(mixed: pd.DataFrame, metr: pd.DataFrame) -> pd.DataFrame:
     out["width_ratio"] = (np.log(out["ci_high_min"] / out["ci_low_min"])
                           / np.log(out["metr_ci_high_min"] / out["metr_ci_low_min"]))
     return out
+
+
+def planted_recovery(tasks: pd.DataFrame, truth: pd.Series | None, dataset: str = "synthetic"):
+    """How well the joint fit recovers planted task effects (synthetic edition).
+
+    Parameters
+    ----------
+    tasks : pandas.DataFrame
+        ``task_difficulty(...)["tasks"]``.
+    truth : pandas.Series or None
+        task_id -> planted effect (log-odds, positive = easier), e.g.
+        :func:`horizonlib.data.simulate.synthetic_task_effects`; None when there is no truth.
+    dataset : str
+        The dataset the truth belongs to.
+
+    Returns
+    -------
+    dict or None
+        ``correlation`` (Pearson, fitted effect -difficulty_joint vs planted), ``n_tasks``,
+        ``planted_sd`` (log-odds); None when ``truth`` is None or the dataset is absent.
+    """
+    if truth is None or dataset not in set(tasks["dataset"]):
+        return None
+    fitted = tasks[tasks["dataset"] == dataset].drop_duplicates("task_id").set_index("task_id")
+    planted = truth.reindex(fitted.index).to_numpy(float)
+    effect = -fitted["difficulty_joint"].to_numpy(float)
+    return {"correlation": float(np.corrcoef(effect, planted)[0, 1]), "n_tasks": len(fitted),
+            "planted_sd": float(np.std(truth.to_numpy(float)))}
