@@ -35,7 +35,7 @@ from horizonlib.data.published import release_date_for
 from horizonlib.model.bootstrap import draw_replicates
 from horizonlib.model.logistic import fit_logistic, fit_logistic_batch, horizon_at
 from horizonlib.model.logistic_rows import fit_logistic_rows
-from horizonlib.model.trend import doubling_time_table
+from horizonlib.model.trend import MIN_TREND_P50_MIN, doubling_time_table
 from horizonlib.model.weights import run_weights
 
 VARIANTS = ("metr", "length_error", "baselined_only")
@@ -165,7 +165,12 @@ def length_error_table(points, samples, confidence_level):
 
 
 def length_error_trend(points, samples, release_dates, window_start, confidence_level):
-    """Doubling time of the 50% horizon per dataset and variant (all dated models of the dataset).
+    """Doubling time of the 50% horizon per dataset and variant.
+
+    The frontier models (as the trend chapter selects them) among the dated models of the
+    dataset released on or after ``window_start`` enter, leaving out those
+    whose point horizon is below ``MIN_TREND_P50_MIN`` (METR's floor, applied to the
+    replicates too).
 
     Returns
     -------
@@ -178,11 +183,12 @@ def length_error_trend(points, samples, release_dates, window_start, confidence_
         dates = pd.Series({a: release_date_for(a, release_dates) for a in pts["alias"]})
         dated = dates.dropna()
         p50 = pts.set_index("alias")["horizon_min"][dated.index]
-        p50 = p50[np.isfinite(p50) & (p50 > 0)]
+        # the replicates drop horizons below METR's floor; the point fit must drop them too
+        p50 = p50[np.isfinite(p50) & (p50 >= MIN_TREND_P50_MIN)]
         s = samples[(samples["dataset"] == dataset) & (samples["variant"] == variant)
                     & np.isclose(samples["p"], 0.5)]
         wide = s.pivot(index="replicate", columns="alias", values="horizon_min")[p50.index]
-        row = doubling_time_table(p50, wide, dated, [window_start], ["all"],
+        row = doubling_time_table(p50, wide, dated, [window_start], ["frontier"],
                                   confidence_level).iloc[0]
         rows.append({"dataset": dataset, "variant": variant, "window_start": row["window_start"],
                      "models": row["models"], "doubling_days": row["doubling_days"],

@@ -123,3 +123,40 @@ def messiness_slopes(joined: pd.DataFrame, focus_models, n_bootstrap: int,
                     row["contrast_ci_low"], row["contrast_ci_high"] = np.nanpercentile(c, [lo_q, hi_q])
             rows.append(row)
     return pd.DataFrame(rows)
+
+
+JOINED_COLUMNS = ["dataset", "alias", "display_name", "task_id", "human_minutes", "messiness",
+                  "n_labels", "success_rate", "beyond_length", "beyond_length_sd"]
+SLOPE_COLUMNS = ["dataset", "alias", "display_name", "n_tasks", "slope", "ci_low", "ci_high",
+                 "is_focus", "contrast", "contrast_ci_low", "contrast_ci_high"]
+
+
+def messiness_analysis(runs, tasks, labels, focus_models, n_bootstrap, rng, confidence_level):
+    """Everything the chapter shows about messiness; empty tables when there are no labels.
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        Tidy runs table.
+    tasks : pandas.DataFrame
+        ``task_difficulty(...)["tasks"]``.
+    labels : pandas.DataFrame or None
+        :func:`horizonlib.data.messiness.load_messiness` output, or None (no labels configured).
+    focus_models, n_bootstrap, rng, confidence_level
+        As :func:`messiness_slopes`.
+
+    Returns
+    -------
+    dict
+        ``joined`` (:func:`join_messiness`), ``slopes`` (:func:`messiness_slopes`), ``counts``
+        (:func:`labelled_counts`; n_labelled 0 without labels), ``has_labels`` (bool).
+    """
+    if labels is None:
+        labels = pd.DataFrame({"task_id": pd.Series([], dtype="str"),
+                               "messiness": pd.Series([], dtype=float),
+                               "n_labels": pd.Series([], dtype="int64")})
+    joined = join_messiness(tasks, labels)[JOINED_COLUMNS]
+    slopes = (messiness_slopes(joined, focus_models, n_bootstrap, rng, confidence_level)
+              if len(joined) else pd.DataFrame(columns=SLOPE_COLUMNS))
+    return {"joined": joined, "slopes": slopes[SLOPE_COLUMNS],
+            "counts": labelled_counts(runs, labels), "has_labels": len(joined) > 0}

@@ -38,6 +38,35 @@ SCHEMAS: dict[str, list[str]] = {
     # chapters/template.md (the fork template, off by default): horizons at its own percents
     "template": ["dataset", "model", "p", "horizon_min", "ci_low_min", "ci_high_min", "n_runs",
                  "n_tasks", "failed_replicates", "source"],
+    # chapters/difficulty.md: one row per (dataset, model, task); difficulty in log-odds
+    # (positive = harder than its length says) and in doublings of length; excess_loglik in nats
+    "task_difficulty": ["dataset", "alias", "display_name", "task_id", "task_family",
+                        "task_source", "human_minutes", "human_source", "n_runs", "successes",
+                        "difficulty_joint", "difficulty_joint_sd", "difficulty_joint_doublings",
+                        "predicted_rate_joint", "excess_loglik", "beats_curve",
+                        "difficulty_model", "difficulty_model_sd",
+                        "difficulty_model_doublings"],
+    # mixed-model horizon of a typical task (minutes, delta-method interval) next to METR's
+    "mixed_horizons": ["dataset", "alias", "display_name", "p", "horizon_min", "ci_low_min",
+                       "ci_high_min", "task_sd", "status", "metr_horizon_min", "metr_ci_low_min",
+                       "metr_ci_high_min", "width_ratio"],
+    # each model's lead beyond its curve: excess log-likelihood (nats) and its concentration
+    "lead_concentration": ["dataset", "alias", "display_name", "n_tasks", "n_beats",
+                           "excess_total", "share_top1", "share_topk", "tasks_for_half",
+                           "top_tasks"],
+    # horizons (minutes) with METR's interval, with length error drawn, on baselined tasks only
+    "length_error": ["dataset", "alias", "display_name", "variant", "p", "horizon_min",
+                     "ci_low_min", "ci_high_min", "ci_width_doublings", "failed_replicates",
+                     "n_tasks"],
+    "length_error_trend": ["dataset", "variant", "window_start", "models", "doubling_days",
+                           "ci_low_days", "ci_high_days"],
+    # success beyond length (log-odds) of each model on each task with a messiness score (0-16)
+    "messiness": ["dataset", "alias", "display_name", "task_id", "human_minutes", "messiness",
+                  "n_labels", "success_rate", "beyond_length", "beyond_length_sd"],
+    # slope of success beyond length on messiness (log-odds per point), focus minus others
+    "messiness_slopes": ["dataset", "alias", "display_name", "n_tasks", "slope", "ci_low",
+                         "ci_high", "is_focus", "contrast", "contrast_ci_low",
+                         "contrast_ci_high"],
 }
 
 #: Columns that identify a row of each file (the sort key).
@@ -54,6 +83,13 @@ KEYS: dict[str, list[str]] = {
     "multiverse_trend": ["weighting", "regularization", "success", "subset", "link",
                          "hack_policy", "dataset", "window_start", "selection"],
     "template": ["source", "dataset", "model", "p"],
+    "task_difficulty": ["dataset", "alias", "task_id"],
+    "mixed_horizons": ["dataset", "alias", "p"],
+    "lead_concentration": ["dataset", "alias"],
+    "length_error": ["dataset", "alias", "variant", "p"],
+    "length_error_trend": ["dataset", "variant"],
+    "messiness": ["dataset", "alias", "task_id"],
+    "messiness_slopes": ["dataset", "alias"],
 }
 
 #: Files that several chapters add rows to; the others are written whole by one chapter.
