@@ -87,28 +87,34 @@ def _grid(n_nodes: int):
 
 
 def _cell_loglik(eta, k, n):
-    """Binomial log-likelihood k * eta - n * log(1 + e^eta), elementwise."""
-    return k * eta - n * np.logaddexp(0.0, eta)
+    """Binomial log-likelihood k * eta - n * log(1 + e^eta) and sigmoid(eta), elementwise.
+
+    One exponential serves both (this is the inner loop of every fit).
+    """
+    e = np.exp(-np.abs(eta))
+    loglik = k * eta - n * (np.maximum(eta, 0.0) + np.log1p(e))
+    return loglik, np.where(eta >= 0.0, 1.0, e) / (1.0 + e)
 
 
 def _quadrature(theta, x, k, n, z, logw):
-    """Nodes u (K,), linear predictors (T, M, K), normalized weights (T, K), loglik per task."""
+    """Nodes u (K,), success probabilities (T, M, K), normalized weights (T, K), loglik per task."""
     M = k.shape[1]
     a, b, sd = theta[0:2 * M:2], theta[1:2 * M:2], np.exp(theta[-1])
     base = a[None, :] + b[None, :] * x[:, None]  # (T, M)
     u = sd * z
     eta = base[:, :, None] + u[None, None, :]  # (T, M, K)
-    terms = _cell_loglik(eta, k[:, :, None], n[:, :, None]).sum(axis=1) + logw[None, :]
+    cell, prob = _cell_loglik(eta, k[:, :, None], n[:, :, None])
+    terms = cell.sum(axis=1) + logw[None, :]
     top = terms.max(axis=1, keepdims=True)
     weights = np.exp(terms - top)
     total = weights.sum(axis=1, keepdims=True)
-    return u, eta, weights / total, top[:, 0] + np.log(total[:, 0])
+    return u, prob, weights / total, top[:, 0] + np.log(total[:, 0])
 
 
 def _negloglik_and_grad(theta, x, k, n, z, logw):
     M = k.shape[1]
-    u, eta, omega, ll = _quadrature(theta, x, k, n, z, logw)
-    resid = (k[:, :, None] - n[:, :, None] * expit(eta)) * omega[:, None, :]  # (T, M, K)
+    u, prob, omega, ll = _quadrature(theta, x, k, n, z, logw)
+    resid = (k[:, :, None] - n[:, :, None] * prob) * omega[:, None, :]  # (T, M, K)
     r = resid.sum(axis=2)  # (T, M): d loglik_j / d a_m
     grad = np.empty_like(theta)
     grad[0:2 * M:2] = r.sum(axis=0)

@@ -15,6 +15,10 @@ import pandas as pd
 from horizonlib.common.text import dataset_label
 from horizonlib.report.figures import SOURCE_COLORS, _minutes_axis
 
+#: Sparse length ticks (minutes), so labels never overprint at book width.
+TICKS = [1 / 6, 1, 15, 240, 1920]
+TICK_LABELS = ["10 s", "1 min", "15 min", "4 h", "32 h"]
+
 VARIANT_STYLE = {"metr": ("METR (lengths as given)", "#1f77b4", "o"),
                  "length_error": ("with length error", "#ff7f0e", "s"),
                  "baselined_only": ("baselined tasks only", "#2ca02c", "^")}
@@ -26,7 +30,7 @@ def _panels(n, width=5.2, height=3.6):
     return fig, list(axes[0])
 
 
-def plot_task_difficulty(tasks: pd.DataFrame, z: float = 1.96, n_labels: int = 3):
+def plot_task_difficulty(tasks: pd.DataFrame, z: float = 1.96, n_labels: int = 2):
     """Joint-fit difficulty beyond length of every task against its length, per dataset.
 
     Parameters
@@ -36,11 +40,11 @@ def plot_task_difficulty(tasks: pd.DataFrame, z: float = 1.96, n_labels: int = 3
     z : float
         Normal quantile of the error bars (posterior mean +- z sd).
     n_labels : int
-        The hardest and easiest ``n_labels`` tasks of each panel are named.
+        The hardest and easiest ``n_labels`` tasks of each panel are named (task ids).
     """
     per_task = tasks.drop_duplicates(["dataset", "task_id"])
     datasets = sorted(per_task["dataset"].unique())
-    fig, axes = _panels(len(datasets))
+    fig, axes = _panels(len(datasets), height=4.0)
     for ax, dataset in zip(axes, datasets):
         d = per_task[per_task["dataset"] == dataset]
         for source, g in d.groupby("task_source", sort=True):
@@ -49,10 +53,12 @@ def plot_task_difficulty(tasks: pd.DataFrame, z: float = 1.96, n_labels: int = 3
                         label=source)
         ax.axhline(0.0, color="black", lw=0.8, ls="--")
         order = d.sort_values("difficulty_joint")
-        for _, row in pd.concat([order.head(n_labels), order.tail(n_labels)]).iterrows():
-            ax.annotate(row["task_id"].split("/")[0], (row["human_minutes"], row["difficulty_joint"]),
-                        fontsize=6, xytext=(3, 2), textcoords="offset points")
-        _minutes_axis(ax)
+        named = pd.concat([order.head(n_labels), order.tail(n_labels)]).reset_index(drop=True)
+        for i, row in named.iterrows():  # alternate above/below: neighbours often share a length
+            ax.annotate(row["task_id"], (row["human_minutes"], row["difficulty_joint"]),
+                        fontsize=6, xytext=(4, 3 if i % 2 else -9), textcoords="offset points")
+        _minutes_axis(ax, TICKS, TICK_LABELS)
+        ax.set_xlim(0.05, 4000)
         ax.set_title(dataset_label(dataset), fontsize=10)
         ax.set_xlabel("human time of the task")
         ax.set_ylabel("difficulty beyond length (log-odds)")
@@ -89,11 +95,12 @@ def plot_horizon_intervals(mixed: pd.DataFrame, length: pd.DataFrame, p: float =
             ax.errorbar(g["horizon_min"], y, xerr=[lo, hi], fmt=marker, ms=4, lw=0.9,
                         color=color, label=label)
         ax.set_yticks(range(len(order)), order, fontsize=7)
-        _minutes_axis(ax)
+        _minutes_axis(ax, TICKS, TICK_LABELS)
         ax.set_xlim(0.05, 5000)
         ax.set_title(dataset_label(dataset), fontsize=10)
         ax.set_xlabel(f"{100 * p:.0f}% time horizon")
-    axes[0].legend(fontsize=7, loc="lower right")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=8, loc="outside lower center", ncols=len(labels))
     return fig
 
 
