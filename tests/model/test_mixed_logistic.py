@@ -94,3 +94,45 @@ def test_bad_counts_are_refused():
         ML.fit_random_intercept([1.0, 2.0], [[3.0], [1.0]], [[2.0], [2.0]])
     with pytest.raises(ValueError, match="shape"):
         ML.fit_random_intercept([1.0, 2.0, 3.0], [[1.0], [1.0]], [[2.0], [2.0]])
+
+
+def test_agrees_with_statsmodels_variational_bayes():
+    """statsmodels' BinomialBayesMixedGLM (variational Bayes, flat-ish priors) fits the same model;
+    with 150 tasks its posterior means land close to the maximum-likelihood fit here."""
+    import pandas as pd
+    from statsmodels.genmod.bayes_mixed_glm import BinomialBayesMixedGLM
+
+    rng = np.random.default_rng(3)
+    T, runs = 150, 6
+    x = rng.uniform(0, 10, T)
+    k = rng.binomial(runs, expit(4 - 0.7 * x + rng.normal(0, 1.5, T)))
+    y = np.concatenate([np.r_[np.ones(kk), np.zeros(runs - kk)] for kk in k])
+    frame = pd.DataFrame({"y": y, "x": np.repeat(x, runs), "task": np.repeat(np.arange(T), runs)})
+    vb = BinomialBayesMixedGLM.from_formula("y ~ x", {"task": "0 + C(task)"}, frame).fit_vb()
+    ours = ML.fit_random_intercept(x, k[:, None].astype(float), np.full((T, 1), float(runs)))
+    assert ours.intercept[0] == pytest.approx(vb.fe_mean[0], rel=0.08)
+    assert ours.slope[0] == pytest.approx(vb.fe_mean[1], rel=0.08)
+    assert ours.task_sd == pytest.approx(float(np.exp(vb.vcp_mean[0])), rel=0.1)
+    assert np.corrcoef(vb.random_effects()["Mean"].to_numpy(), ours.effect)[0, 1] > 0.99
+
+
+def test_agrees_with_statsmodels_on_o3s_runs(mirror_dir, tmp_path):
+    """On real runs (o3, Time Horizon 1.1: large intercept and task spread) statsmodels' default
+    priors (fixed effects sd 2) shrink the fit; with vague priors it lands near ours (variational
+    Bayes understates a variance component somewhat, hence the looser bound on s)."""
+    from statsmodels.genmod.bayes_mixed_glm import BinomialBayesMixedGLM
+
+    from horizonlib.analyses.task_difficulty import count_matrix
+    from horizonlib.data.runs import load_runs
+
+    runs = load_runs(["th-1-1-8-models"], mirror=mirror_dir, cache_dir=tmp_path / "cache")
+    o3 = runs[runs["display_name"] == "o3"].assign(
+        x=lambda d: np.log2(d["human_minutes"]), y=lambda d: d["success"].astype(float))
+    vb = BinomialBayesMixedGLM.from_formula("y ~ x", {"task": "0 + C(task_id)"}, o3,
+                                            vcp_p=10, fe_p=100).fit_vb()
+    tasks, _, k, n = count_matrix(o3)
+    ours = ML.fit_random_intercept(np.log2(tasks["human_minutes"].to_numpy(float)), k, n)
+    assert ours.status == "ok"
+    assert ours.intercept[0] == pytest.approx(vb.fe_mean[0], rel=0.06)
+    assert ours.slope[0] == pytest.approx(vb.fe_mean[1], rel=0.06)
+    assert ours.task_sd == pytest.approx(float(np.exp(vb.vcp_mean[0])), rel=0.2)
