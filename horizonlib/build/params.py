@@ -193,6 +193,15 @@ SCHEMA: dict[str, Field] = {
         "task ids where METR reported reward-hacking attempts", "list"),
     "hack_flags": Field(
         _optional_str, True, "optional CSV of run ids flagged as reward hacking, or null"),
+    "length_error_baseline": Field(
+        _float(low=0.0, high=None, open_low=False), True,
+        "standard deviation (log2 minutes) of the error of a baselined task length", "float"),
+    "length_error_estimate": Field(
+        _float(low=0.0, high=None, open_low=False), True,
+        "standard deviation (log2 minutes) of the error of an estimated (not baselined) task "
+        "length", "float"),
+    "messiness": Field(
+        _optional_str, True, "METR's per-task messiness labels (dataset name or path) or null"),
     "chapters": Field(
         _optional_str_list, False,
         "optional: only these chapters (e.g. [chapters/fit]) are executed; the others become a "
@@ -201,7 +210,7 @@ SCHEMA: dict[str, Field] = {
 
 #: Keys whose values are dataset names or run-file paths (what the fetch step downloads).
 DATASET_KEYS = ("runs", "rebench_runs", "release_dates", "published_fits", "published_bootstrap",
-                "published_results")
+                "published_results", "messiness")
 
 
 def _suggest(key: str) -> str:

@@ -37,11 +37,19 @@ Sim-Elm        2024-06-01    -0.75     74.49     20.69
 Sim-Fir        2025-03-01    -0.80    183.43     55.18
 =============  ============  ======  =========  =========
 
-(Values rounded here; :data:`PLANTED` holds them exactly.) Each run's success is a Bernoulli
-draw with the planted probability, and nothing else: no task effects, no scaffolds, no reward
-hacking. A fit with METR's headline L2 penalty (``regularization=0.1`` on weights that sum to 1)
-shrinks slopes towards zero, so it recovers these values only approximately; an unregularized
-fit recovers them up to sampling noise.
+(Values rounded here; :data:`PLANTED` holds them exactly.)
+
+Planted task effects: the edition's file (:func:`write_synthetic_runs`) adds to every task a
+log-odds effect :math:`u_j \sim N(0, 1)` (:data:`TASK_EFFECT_SD`), shared by all models, so that
+some tasks are easier or harder than their length says:
+:math:`P = \sigma(a_m + b_m x_j + u_j)`. The effects are a fixed draw in task order from their
+own Generator (seed :data:`TASK_EFFECT_SEED`), so the other draws of the file are those of a file
+without them; :func:`synthetic_task_effects` returns them. :func:`simulate_runs` adds effects only
+when given some. Each run's success is a Bernoulli draw with the planted probability, and
+nothing else: no scaffolds, no reward hacking. Without task effects, a fit with METR's headline
+L2 penalty (``regularization=0.1`` on weights that sum to 1) shrinks slopes towards zero, so it
+recovers these values only approximately; an unregularized fit recovers them up to sampling
+noise. With them, a fit without task effects recovers a flatter (marginal) curve.
 
 Tasks (drawn by :func:`simulate_tasks` from the same Generator): 60 tasks in 20 families —
 
@@ -69,6 +77,11 @@ import pandas as pd
 
 #: Seed of the synthetic edition's run file (``write_synthetic_runs`` default).
 DEFAULT_SEED = 20210601
+
+#: Planted task effects of the edition's file: standard deviation (log-odds) and the seed of
+#: their own Generator (a fixed draw in task order, like the planted curves).
+TASK_EFFECT_SD = 1.0
+TASK_EFFECT_SEED = 20250417
 
 #: Planted trend: 50% horizon of 2 minutes on this date, doubling every 210 days.
 TREND_ORIGIN = pd.Timestamp("2021-06-01")
@@ -187,11 +200,36 @@ def simulate_tasks(rng: np.random.Generator) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["task_id", "task_family", "task_source", "human_minutes", "human_source"])
 
 
+def planted_task_effects(tasks: pd.DataFrame, sd: float = TASK_EFFECT_SD) -> pd.Series:
+    """The planted log-odds effect of every task (positive = easier than its length says).
+
+    Parameters
+    ----------
+    tasks : DataFrame
+        Task suite like :func:`simulate_tasks`'s (effects are drawn in its row order).
+    sd : float
+        Standard deviation of the effects (log-odds).
+
+    Returns
+    -------
+    pandas.Series
+        task_id -> effect (log-odds), named ``task_effect``.
+    """
+    effects = sd * np.random.default_rng(TASK_EFFECT_SEED).standard_normal(len(tasks))
+    return pd.Series(effects, index=pd.Index(tasks["task_id"], name="task_id"), name="task_effect")
+
+
+def synthetic_task_effects(seed: int = DEFAULT_SEED) -> pd.Series:
+    """The planted task effects of the file :func:`write_synthetic_runs` writes with ``seed``."""
+    return planted_task_effects(simulate_tasks(np.random.default_rng(seed)))
+
+
 def simulate_runs(
     rng: np.random.Generator,
     planted: pd.DataFrame | None = None,
     tasks: pd.DataFrame | None = None,
     runs_per_task: tuple[int, int] = (4, 8),
+    task_effects: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Simulate runs of every planted model on every task.
 
@@ -205,6 +243,8 @@ def simulate_runs(
         Task suite like :func:`simulate_tasks`'s; drawn from ``rng`` when omitted.
     runs_per_task : (int, int)
         Inclusive range of runs per (model, task).
+    task_effects : Series, optional
+        task_id -> log-odds added to every model's success on that task (none when omitted).
 
     Returns
     -------
@@ -217,12 +257,14 @@ def simulate_runs(
     tasks = simulate_tasks(rng) if tasks is None else tasks
     lo, hi = runs_per_task
     x = np.log2(tasks["human_minutes"].to_numpy(dtype=float))
+    effect = (np.zeros(len(tasks)) if task_effects is None
+              else task_effects.reindex(tasks["task_id"]).to_numpy(dtype=float))
     is_rebench = (tasks["task_source"] == "RE-Bench").to_numpy()
     frames = []
     for m in planted.itertuples(index=False):
         n = rng.integers(lo, hi + 1, size=len(tasks))
         idx = np.repeat(np.arange(len(tasks)), n)
-        p = 1.0 / (1.0 + np.exp(-(m.intercept + m.slope * x[idx])))
+        p = 1.0 / (1.0 + np.exp(-(m.intercept + m.slope * x[idx] + effect[idx])))
         success = (rng.random(idx.size) < p).astype(np.int64)
         # RE-Bench: continuous normalized score whose threshold 0.9 gives the success;
         # other sources are scored 0/1.
@@ -260,7 +302,9 @@ def write_synthetic_runs(path: str | Path, seed: int = DEFAULT_SEED) -> Path:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    runs = simulate_runs(np.random.default_rng(seed))
+    rng = np.random.default_rng(seed)
+    tasks = simulate_tasks(rng)
+    runs = simulate_runs(rng, tasks=tasks, task_effects=planted_task_effects(tasks))
     records = runs.to_dict(orient="records")
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
         for rec in records:

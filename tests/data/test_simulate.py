@@ -138,3 +138,27 @@ def test_loads_through_the_data_layer(tmp_path):
     table = load_runs([str(path)])
     assert table.groupby(["dataset", "alias"]).ngroups == 6
     assert set(table["task_source"]) == {"HCAST", "SWAA", "RE-Bench"}
+
+
+def test_planted_task_effects_are_fixed_and_leave_the_run_draws_alone():
+    tasks = simulate_tasks(np.random.default_rng(simulate.DEFAULT_SEED))
+    effects = simulate.planted_task_effects(tasks)
+    assert list(effects.index) == list(tasks["task_id"])
+    assert effects.std() == pytest.approx(simulate.TASK_EFFECT_SD, rel=0.3)
+    assert effects.equals(simulate.synthetic_task_effects())
+    # a zero effect changes nothing: the effects use their own Generator
+    zero = effects * 0.0
+    a = simulate_runs(np.random.default_rng(5), tasks=tasks, task_effects=zero)
+    b = simulate_runs(np.random.default_rng(5), tasks=tasks)
+    assert a.equals(b)
+
+
+def test_the_editions_file_carries_the_planted_effects(tmp_path):
+    from horizonlib.data.runs import load_runs
+
+    runs = load_runs([str(write_synthetic_runs(tmp_path / "runs.jsonl"))])
+    effects = simulate.synthetic_task_effects()
+    rate = runs.groupby("task_id")["success"].mean()
+    easy, hard = effects.nlargest(10).index, effects.nsmallest(10).index
+    # the effects are drawn independently of the lengths, so they show in the raw success rates
+    assert rate[easy].mean() > rate[hard].mean()

@@ -1,0 +1,196 @@
+r"""How uncertain human task lengths move the horizons and the doubling time.
+
+A task's human length is either a baseline (geometric mean of timed human attempts) or an
+estimate (``human_source`` in the run files). Both carry error. This module propagates it:
+inside METR's hierarchical bootstrap (:func:`horizonlib.model.bootstrap.draw_replicates`, the same
+family / task / run draws for every model of a dataset), each replicate also draws one error
+per task,
+
+.. math::
+
+    \tilde x_j = x_j + e_j, \qquad e_j \sim N(0, s_j^2), \qquad
+    s_j = \begin{cases} s_\text{baseline} & \text{human\_source = baseline}\\
+                        s_\text{estimate} & \text{otherwise (estimate, qa, external\_qa)}
+          \end{cases}
+
+(:math:`x` in log2 minutes; the error is shared by all models in a replicate, since a task has
+one true length), and every model is refitted with METR's weights and penalty on the perturbed
+lengths. The interval then includes length error; the point estimate is the fit on the lengths
+as given. Three variants per model:
+
+* ``metr``: lengths as given, all tasks (METR's interval, from the same task and run draws);
+* ``length_error``: errors drawn as above;
+* ``baselined_only``: only tasks whose length is a baseline, lengths as given.
+
+The doubling time of the 50% horizon is refitted per variant on each dataset's models
+(:func:`horizonlib.model.trend.doubling_time_table`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from horizonlib.data.published import release_date_for
+from horizonlib.model.bootstrap import draw_replicates
+from horizonlib.model.logistic import fit_logistic, fit_logistic_batch, horizon_at
+from horizonlib.model.logistic_rows import fit_logistic_rows
+from horizonlib.model.trend import MIN_TREND_P50_MIN, doubling_time_table
+from horizonlib.model.weights import run_weights
+
+VARIANTS = ("metr", "length_error", "baselined_only")
+BASELINE = "baseline"
+
+
+def task_error_sd(human_source: pd.Series, length_error_baseline: float,
+                  length_error_estimate: float) -> np.ndarray:
+    """Standard deviation (log2 minutes) of each task's length error from its ``human_source``."""
+    return np.where(human_source.to_numpy() == BASELINE, length_error_baseline,
+                    length_error_estimate).astype(float)
+
+
+def _cells(task_codes, y, counts, w):
+    """Aggregate a model's runs into (task, success) cells: weights (R, C), task and y per cell."""
+    cell_codes, _ = pd.factorize(pd.MultiIndex.from_arrays([task_codes, y]), sort=True)
+    order = np.argsort(cell_codes, kind="stable")
+    bounds = np.searchsorted(cell_codes[order], np.arange(cell_codes.max() + 1))
+    Wcell = np.add.reduceat(counts[:, order] * w[order][None, :], bounds, axis=1)
+    first = order[bounds]
+    return Wcell, task_codes[first], y[first]
+
+
+def _replicate_horizons(sub, w, draws, errors, ps, regularization):
+    """Per alias: (point (P,), replicates (R, P)) without and with the drawn length errors."""
+    x_task = np.log2(sub.groupby("task_id")["human_minutes"].first()
+                     .reindex(draws.tasks).to_numpy(dtype=float))
+    y_all = sub["success"].to_numpy(dtype=float)
+    out = {}
+    for alias in sorted(sub["alias"].unique()):
+        cols = np.flatnonzero((sub["alias"] == alias).to_numpy())
+        tc = draws.run_task_index[cols]
+        point = fit_logistic(x_task[tc], y_all[cols], w[cols], regularization)
+        Wc, ct, yc = _cells(tc, y_all[cols], draws.run_counts[:, cols], w[cols])
+        plain = fit_logistic_batch(x_task[ct], yc, Wc, regularization)
+        res = {"point": horizon_at(ps, point.intercept, point.slope),
+               "metr": horizon_at(ps[None, :], plain.intercept[:, None], plain.slope[:, None])}
+        if errors is not None:
+            a, b, _ = fit_logistic_rows(x_task[ct][None, :] + errors[:, ct], yc, Wc,
+                                        regularization)
+            res["length_error"] = horizon_at(ps[None, :], a[:, None], b[:, None])
+        out[alias] = res
+    return out
+
+
+def length_error_bootstrap(runs, n_bootstrap, rng, weighting, regularization,
+                           length_error_baseline, length_error_estimate,
+                           success_percents=(50, 80)):
+    """Bootstrap every model's horizons in the three variants of the module docstring.
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        Tidy runs table (with ``human_source``).
+    n_bootstrap : int
+        Replicates per dataset.
+    rng : numpy.random.Generator
+        The only source of randomness; datasets are processed in sorted order.
+    weighting, regularization
+        METR's weighting and L2 penalty (:mod:`horizonlib.model.weights`, ``logistic``).
+    length_error_baseline, length_error_estimate : float
+        Standard deviation (log2 minutes) of the error of baselined and of other lengths.
+    success_percents : sequence of int
+        Success probabilities in percent.
+
+    Returns
+    -------
+    (points, samples) : pandas.DataFrame, pandas.DataFrame
+        ``points``: dataset, alias, display_name, variant, p, horizon_min (the fit on all data
+        of the variant; minutes), n_tasks. ``samples``: dataset, alias, variant, replicate, p,
+        horizon_min (NaN for a degenerate replicate).
+    """
+    ps = np.array([sp / 100.0 for sp in success_percents])
+    runs = runs.reset_index(drop=True)
+    point_rows, sample_parts = [], []
+    for dataset in sorted(runs["dataset"].unique()):
+        sub_all = runs[runs["dataset"] == dataset].reset_index(drop=True)
+        base_sub = sub_all[sub_all["human_source"] == BASELINE].reset_index(drop=True)
+        for variant, sub in (("metr", sub_all), ("baselined_only", base_sub)):
+            if sub.empty:
+                continue
+            draws = draw_replicates(sub, n_bootstrap, rng)
+            errors = None
+            if variant == "metr":
+                sd = task_error_sd(sub.groupby("task_id")["human_source"].first()
+                                   .reindex(draws.tasks), length_error_baseline,
+                                   length_error_estimate)
+                errors = rng.normal(0.0, 1.0, size=(n_bootstrap, sd.size)) * sd[None, :]
+            w = run_weights(sub, weighting)
+            fits = _replicate_horizons(sub, w, draws, errors, ps, regularization)
+            names = sub.groupby("alias")["display_name"].first()
+            n_tasks = sub.groupby("alias")["task_id"].nunique()
+            for alias, res in fits.items():
+                kinds = ["metr", "length_error"] if variant == "metr" else ["metr"]
+                for kind in kinds:
+                    label = variant if variant == "baselined_only" else kind
+                    for i, p in enumerate(ps):
+                        point_rows.append({"dataset": dataset, "alias": alias,
+                                           "display_name": names[alias], "variant": label,
+                                           "p": p, "horizon_min": float(res["point"][i]),
+                                           "n_tasks": int(n_tasks[alias])})
+                    reps = np.asarray(res[kind], dtype=float)
+                    sample_parts.append(pd.DataFrame({
+                        "dataset": dataset, "alias": alias, "variant": label,
+                        "replicate": np.repeat(np.arange(reps.shape[0]), len(ps)),
+                        "p": np.tile(ps, reps.shape[0]), "horizon_min": reps.ravel()}))
+    return pd.DataFrame(point_rows), pd.concat(sample_parts, ignore_index=True)
+
+
+def length_error_table(points, samples, confidence_level):
+    """Horizons with percentile intervals per (dataset, alias, variant, p).
+
+    Returns
+    -------
+    pandas.DataFrame
+        dataset, alias, display_name, variant, p, horizon_min, ci_low_min, ci_high_min
+        (minutes), ci_width_doublings (log2 of high / low), failed_replicates, n_tasks.
+    """
+    lo_q, hi_q = 50 * (1 - confidence_level), 50 * (1 + confidence_level)
+    g = samples.groupby(["dataset", "alias", "variant", "p"])["horizon_min"]
+    stats = g.agg(ci_low_min=lambda s: np.nanpercentile(s, lo_q) if s.notna().any() else np.nan,
+                  ci_high_min=lambda s: np.nanpercentile(s, hi_q) if s.notna().any() else np.nan,
+                  failed_replicates=lambda s: int(s.isna().sum())).reset_index()
+    table = points.merge(stats, on=["dataset", "alias", "variant", "p"], how="left")
+    table["ci_width_doublings"] = np.log2(table["ci_high_min"] / table["ci_low_min"])
+    return table
+
+
+def length_error_trend(points, samples, release_dates, window_start, confidence_level):
+    """Doubling time of the 50% horizon per dataset and variant.
+
+    The frontier models (as the trend chapter selects them) among the dated models of the
+    dataset released on or after ``window_start`` enter, leaving out those
+    whose point horizon is below ``MIN_TREND_P50_MIN`` (METR's floor, applied to the
+    replicates too).
+
+    Returns
+    -------
+    pandas.DataFrame
+        dataset, variant, window_start, models, doubling_days, ci_low_days, ci_high_days (days).
+    """
+    rows = []
+    for (dataset, variant), pts in points[np.isclose(points["p"], 0.5)].groupby(
+            ["dataset", "variant"], sort=True):
+        dates = pd.Series({a: release_date_for(a, release_dates) for a in pts["alias"]})
+        dated = dates.dropna()
+        p50 = pts.set_index("alias")["horizon_min"][dated.index]
+        # the replicates drop horizons below METR's floor; the point fit must drop them too
+        p50 = p50[np.isfinite(p50) & (p50 >= MIN_TREND_P50_MIN)]
+        s = samples[(samples["dataset"] == dataset) & (samples["variant"] == variant)
+                    & np.isclose(samples["p"], 0.5)]
+        wide = s.pivot(index="replicate", columns="alias", values="horizon_min")[p50.index]
+        row = doubling_time_table(p50, wide, dated, [window_start], ["frontier"],
+                                  confidence_level).iloc[0]
+        rows.append({"dataset": dataset, "variant": variant, "window_start": row["window_start"],
+                     "aliases": row["models"], "doubling_days": row["doubling_days"],
+                     "ci_low_days": row["ci_low_days"], "ci_high_days": row["ci_high_days"]})
+    return pd.DataFrame(rows)

@@ -1,0 +1,81 @@
+"""The difficulty chapter's sentences, tables and figures, on a small synthetic run."""
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from horizonlib.analyses import length_error as LE
+from horizonlib.analyses import messiness as MS
+from horizonlib.analyses import task_difficulty as TD
+from horizonlib.common.text import NOT_AVAILABLE
+from horizonlib.data.runs import load_runs
+from horizonlib.data.simulate import synthetic_release_dates, synthetic_task_effects, write_synthetic_runs
+from horizonlib.report import difficulty as RD
+from horizonlib.report import figures_difficulty as FD
+from horizonlib.report.answers_difficulty import difficulty_answers
+from horizonlib.report.results import write_results
+
+
+@pytest.fixture(scope="module")
+def chapter(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("difficulty")
+    runs = load_runs([str(write_synthetic_runs(folder / "synthetic.jsonl"))])
+    rng = np.random.default_rng(0)
+    res = TD.task_difficulty(runs)
+    lead = TD.concentration(res["tasks"])
+    points, samples = LE.length_error_bootstrap(runs, 40, rng, "invsqrt_task_weight", 0.1, 1.0, 1.5)
+    table = LE.length_error_table(points, samples, 0.95)
+    trend = LE.length_error_trend(points, samples, synthetic_release_dates(), "2019-01-01", 0.95)
+    mixed = TD.compare_horizons(res["horizons"], table)
+    ms = MS.messiness_analysis(runs, res["tasks"], None, ["Sim-Fir"], 40, rng, 0.95)
+    results = folder / "results"
+    for frame, name in ((res["tasks"], "task_difficulty"), (mixed, "mixed_horizons"),
+                        (lead, "lead_concentration"), (table, "length_error"),
+                        (trend, "length_error_trend"), (ms["joined"], "messiness"),
+                        (ms["slopes"], "messiness_slopes")):
+        write_results(frame, name, results)
+    return dict(runs=runs, res=res, lead=lead, table=table, trend=trend, mixed=mixed, ms=ms,
+                results=results, recovery=TD.planted_recovery(res["tasks"], synthetic_task_effects(),
+                                                              dataset="synthetic"))
+
+
+def test_glue_values_are_sentences(chapter):
+    c = chapter
+    g = RD.difficulty_glue(c["res"], c["mixed"], c["lead"], c["recovery"], ["Sim-Fir", "Sim-X"],
+                           ["Sim-Elm"], 0.95)
+    assert "r = " in g["df_recovery"] and "Sim-Fir" in g["df_horizons"]
+    assert g["df_missing"].startswith("Sim-X")
+    assert "Sim-Elm" in g["df_lead"]
+    g = RD.length_error_glue(c["table"], c["trend"], c["runs"], ["Sim-Fir"], 1.0, 1.5, 0.95)
+    assert "baselined" in g["le_counts"] and "doublings wide" in g["le_focus"]
+    assert "frontier models" in g["le_trend"]
+    g = RD.messiness_glue(c["ms"], ["Sim-Fir"], 0.95)
+    assert "no messiness labels" in g["ms_slopes"]
+
+
+def test_display_table_has_every_model(chapter):
+    table = RD.horizon_display(chapter["mixed"], chapter["table"], 0.95)
+    assert len(table) == 6
+    assert list(table.columns)[-1] == "mixed model (typical task)"
+
+
+def test_figures_are_labelled_and_small(chapter):
+    c = chapter
+    for fig in (FD.plot_task_difficulty(c["res"]["tasks"]),
+                FD.plot_horizon_intervals(c["mixed"], c["table"]),
+                FD.plot_lead_concentration(c["res"]["tasks"], ["Sim-Fir", "Sim-Elm"]),
+                FD.plot_messiness(c["ms"]["joined"], c["ms"]["slopes"])):
+        assert isinstance(fig, Figure)
+        for ax in fig.axes:
+            if ax.axison:
+                assert ax.get_xlabel() and ax.get_ylabel() or ax.get_yticklabels()
+                assert len(ax.get_legend_handles_labels()[1]) <= 10
+
+
+def test_answers_section_from_results_files(chapter, tmp_path):
+    g = difficulty_answers(chapter["results"], ["Sim-Fir"], ["Sim-Elm"])
+    assert g["la_focus"].startswith("Sim-Fir")
+    assert "doublings" in g["la_length"] and "days" in g["la_trend"]
+    assert "No messiness labels" in g["la_messiness"]
+    empty = difficulty_answers(tmp_path, ["Sim-Fir"], ["Sim-Elm"])
+    assert empty["la_horizon"] == NOT_AVAILABLE
