@@ -8,17 +8,22 @@ up to the full one; their shares show which level dominates (:func:`level_decomp
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from horizonlib.analyses.noise.replicates import LEVELS, paired_run_statistics, percentile_interval
+
+if TYPE_CHECKING:
+    from horizonlib.model.shared_draws import SharedDraws
 
 
 def ci_width_by_level(
     runs: pd.DataFrame,
     model_a: str,
     model_b: str,
-    n_bootstrap: int,
+    draws: SharedDraws,
     rng: np.random.Generator,
     weighting: str = "invsqrt_task_weight",
     regularization: float = 0.1,
@@ -31,6 +36,11 @@ def ci_width_by_level(
     ----------
     runs : pandas.DataFrame
         Runs of one dataset holding both models.
+    draws : horizonlib.model.shared_draws.SharedDraws
+        The build's shared draws: the ``all`` levels row (the same replicates as
+        :func:`horizonlib.analyses.noise.pairs.compare_pairs`).
+    rng : numpy.random.Generator
+        Source of the single-level draws (e.g. ``default_rng(seed)``).
 
     Returns
     -------
@@ -42,8 +52,8 @@ def ci_width_by_level(
     rows = []
     for name, levels in (("all", LEVELS), ("family", ("family",)), ("task", ("task",)),
                          ("run", ("run",))):
-        res = paired_run_statistics(runs, model_a, model_b, n_bootstrap, rng, weighting,
-                                    regularization, kernel_task, levels)
+        res = paired_run_statistics(runs, model_a, model_b, draws, weighting, regularization,
+                                    kernel_task, levels, rng)
         for metric, vals in res["replicates"].items():
             v = vals[np.isfinite(vals)]
             lo, hi = percentile_interval(v, confidence_level)
@@ -64,7 +74,7 @@ def ci_width_by_level(
 def level_decomposition(
     runs: pd.DataFrame,
     table: pd.DataFrame,
-    n_bootstrap: int,
+    draws: SharedDraws,
     rng: np.random.Generator,
     weighting: str = "invsqrt_task_weight",
     regularization: float = 0.1,
@@ -79,6 +89,8 @@ def level_decomposition(
         Tidy runs (all datasets).
     table : pandas.DataFrame
         :func:`compare_pairs` output.
+    draws, rng
+        As in :func:`ci_width_by_level`.
 
     Returns
     -------
@@ -92,6 +104,6 @@ def level_decomposition(
         return None, None
     pair = (str(first["model_a"].iloc[0]), str(first["model_b"].iloc[0]))
     dataset = str(first["source"].iloc[0]).split(":", 1)[1]
-    widths = ci_width_by_level(runs[runs["dataset"] == dataset], *pair, n_bootstrap, rng,
+    widths = ci_width_by_level(runs[runs["dataset"] == dataset], *pair, draws, rng,
                                weighting, regularization, kernel_task, confidence_level)
     return widths, pair

@@ -14,6 +14,7 @@ one replicate for every agent) and the point estimate from METR's published fits
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,8 @@ import pandas as pd
 from horizonlib.analyses.hacking.models import locate_model
 from horizonlib.analyses.noise.replicates import paired_run_statistics, percentile_interval
 
+if TYPE_CHECKING:
+    from horizonlib.model.shared_draws import SharedDraws
 
 PAIR_COLUMNS = ["model_a", "model_b", "metric", "variant", "estimate", "ci_low", "ci_high",
                 "p_positive", "n_replicates", "source"]
@@ -89,8 +92,7 @@ def model_pairs(focus_models: Sequence[str], comparison_models: Sequence[str]) -
 def compare_pairs(
     runs: pd.DataFrame,
     pairs: Sequence[tuple[str, str]],
-    n_bootstrap: int,
-    rng: np.random.Generator,
+    draws: SharedDraws,
     weighting: str = "invsqrt_task_weight",
     regularization: float = 0.1,
     kernel_task: str | None = None,
@@ -99,6 +101,9 @@ def compare_pairs(
     published_samples: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """Paired differences for each pair, from run data where possible, else published samples.
+
+    The run-data replicates are the build's shared draws ``draws``
+    (:func:`horizonlib.analyses.noise.replicates.paired_run_statistics`).
 
     Returns
     -------
@@ -123,7 +128,7 @@ def compare_pairs(
             shared = [d for d in pd.unique(runs["dataset"]) if d in ds_a & ds_b]
             common = shared[-1] if shared else None
         if common is not None:
-            res = paired_run_statistics(runs[runs["dataset"] == common], a, b, n_bootstrap, rng,
+            res = paired_run_statistics(runs[runs["dataset"] == common], a, b, draws,
                                         weighting, regularization, kernel_task)
             for r in _summarize(res["point"], res["replicates"], confidence_level):
                 rows.append({"model_a": a, "model_b": b, "variant": "all_levels",

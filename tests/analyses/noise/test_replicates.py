@@ -5,18 +5,39 @@ import numpy as np
 import pytest
 
 from horizonlib.analyses.noise import replicates as noise_replicates
+from horizonlib.model.shared_draws import SharedDraws
 
 from tests.analyses.noise.toy_runs import identical_models
 
 
 def test_identical_models_ratio_ci_contains_one():
     df = identical_models()
-    res = noise_replicates.paired_run_statistics(df, "A", "B", 300, np.random.default_rng(1))
+    res = noise_replicates.paired_run_statistics(df, "A", "B", SharedDraws(300, seed=1))
     assert res["point"]["p50_ratio"] == pytest.approx(1.0)
     r = res["replicates"]["p50_ratio"]
     lo, hi = np.nanpercentile(r, [2.5, 97.5])
     assert lo <= 1.0 <= hi
     assert res["point"]["rebench_diff"] == pytest.approx(0.0)
+
+
+def test_all_levels_use_the_shared_draws_some_levels_the_generator():
+    df = identical_models()
+    draws = SharedDraws(40, seed=2)
+    res = noise_replicates.paired_run_statistics(df, "A", "B", draws)
+    # the horizons are refitted on the columns of the whole dataset's shared draws
+    counts = draws.for_dataset(df).run_counts
+    a = (df["alias"] == "A").to_numpy()
+    ha = noise_replicates._p50_replicates(df[a], counts[:, a], "invsqrt_task_weight", 0.1)
+    hb = noise_replicates._p50_replicates(df[~a], counts[:, ~a], "invsqrt_task_weight", 0.1)
+    np.testing.assert_allclose(res["replicates"]["p50_ratio"], ha / hb, rtol=1e-12)
+    again = noise_replicates.paired_run_statistics(df, "A", "B", SharedDraws(40, seed=2))
+    for key, values in res["replicates"].items():
+        np.testing.assert_array_equal(values, again["replicates"][key])
+    with pytest.raises(TypeError, match="Generator"):
+        noise_replicates.paired_run_statistics(df, "A", "B", draws, levels=("run",))
+    runs_only = noise_replicates.paired_run_statistics(df, "A", "B", draws, levels=("run",),
+                                                       rng=np.random.default_rng(0))
+    assert len(runs_only["replicates"]["p50_ratio"]) == 40
 
 
 def test_draw_levels_shapes_and_sums():
