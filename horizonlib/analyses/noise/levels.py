@@ -29,6 +29,7 @@ def ci_width_by_level(
     regularization: float = 0.1,
     kernel_task: str | None = None,
     confidence_level: float = 0.95,
+    samples: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """CI width of each paired statistic when only one level (or all) is resampled.
 
@@ -41,6 +42,9 @@ def ci_width_by_level(
         :func:`horizonlib.analyses.noise.pairs.compare_pairs`).
     rng : numpy.random.Generator
         Source of the single-level draws (e.g. ``default_rng(seed)``).
+    samples : pandas.DataFrame, optional
+        The headline bootstrap table on ``draws``, for the ``all`` row's 50% horizons
+        (:func:`horizonlib.analyses.noise.replicates.paired_run_statistics`).
 
     Returns
     -------
@@ -53,7 +57,7 @@ def ci_width_by_level(
     for name, levels in (("all", LEVELS), ("family", ("family",)), ("task", ("task",)),
                          ("run", ("run",))):
         res = paired_run_statistics(runs, model_a, model_b, draws, weighting, regularization,
-                                    kernel_task, levels, rng)
+                                    kernel_task, levels, rng, samples)
         for metric, vals in res["replicates"].items():
             v = vals[np.isfinite(vals)]
             lo, hi = percentile_interval(v, confidence_level)
@@ -80,6 +84,7 @@ def level_decomposition(
     regularization: float = 0.1,
     kernel_task: str | None = None,
     confidence_level: float = 0.95,
+    samples: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame | None, tuple[str, str] | None]:
     """:func:`ci_width_by_level` for the first pair of ``table`` compared on run data.
 
@@ -89,7 +94,7 @@ def level_decomposition(
         Tidy runs (all datasets).
     table : pandas.DataFrame
         :func:`compare_pairs` output.
-    draws, rng
+    draws, rng, samples
         As in :func:`ci_width_by_level`.
 
     Returns
@@ -105,5 +110,5 @@ def level_decomposition(
     pair = (str(first["model_a"].iloc[0]), str(first["model_b"].iloc[0]))
     dataset = str(first["source"].iloc[0]).split(":", 1)[1]
     widths = ci_width_by_level(runs[runs["dataset"] == dataset], *pair, draws, rng,
-                               weighting, regularization, kernel_task, confidence_level)
+                               weighting, regularization, kernel_task, confidence_level, samples)
     return widths, pair

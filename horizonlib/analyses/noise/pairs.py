@@ -99,11 +99,13 @@ def compare_pairs(
     confidence_level: float = 0.95,
     published_fits: pd.DataFrame | None = None,
     published_samples: pd.DataFrame | None = None,
+    samples: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """Paired differences for each pair, from run data where possible, else published samples.
 
     The run-data replicates are the build's shared draws ``draws``
-    (:func:`horizonlib.analyses.noise.replicates.paired_run_statistics`).
+    (:func:`horizonlib.analyses.noise.replicates.paired_run_statistics`); ``samples``, the
+    build's headline bootstrap table of ``runs`` on them, gives the 50% horizon replicates.
 
     Returns
     -------
@@ -129,7 +131,7 @@ def compare_pairs(
             common = shared[-1] if shared else None
         if common is not None:
             res = paired_run_statistics(runs[runs["dataset"] == common], a, b, draws,
-                                        weighting, regularization, kernel_task)
+                                        weighting, regularization, kernel_task, samples=samples)
             for r in _summarize(res["point"], res["replicates"], confidence_level):
                 rows.append({"model_a": a, "model_b": b, "variant": "all_levels",
                              "source": f"runs:{common}", **r})

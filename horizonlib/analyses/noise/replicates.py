@@ -147,6 +147,17 @@ def _p50_replicates(sub: pd.DataFrame, counts: np.ndarray, weighting: str,
     return np.asarray(horizon_at(0.5, fit.intercept, fit.slope), dtype=float)
 
 
+def _p50_from_samples(samples: pd.DataFrame, dataset: str, alias: str,
+                      n_bootstrap: int) -> np.ndarray:
+    """A model's 50% horizon replicates (minutes) from a bootstrap table; NaN unless ``ok``."""
+    g = samples[(samples["dataset"] == dataset) & (samples["alias"] == alias)
+                & np.isclose(samples["p"].to_numpy(dtype=float), 0.5)].sort_values("replicate")
+    if len(g) != n_bootstrap or not np.array_equal(g["replicate"], np.arange(n_bootstrap)):
+        raise ValueError(f"samples hold {len(g)} p = 0.5 replicates of {alias!r} in {dataset!r}, "
+                         f"expected the {n_bootstrap} of the shared draws")
+    return np.where(g["status"].to_numpy() == "ok", g["horizon_min"].to_numpy(dtype=float), np.nan)
+
+
 def paired_run_statistics(
     runs: pd.DataFrame,
     model_a: str,
@@ -157,6 +168,7 @@ def paired_run_statistics(
     kernel_task: str | None = None,
     levels: Sequence[str] = LEVELS,
     rng: np.random.Generator | None = None,
+    samples: pd.DataFrame | None = None,
 ) -> dict:
     """Point estimates and bootstrap replicates of the paired statistics from run data.
 
@@ -178,6 +190,11 @@ def paired_run_statistics(
     rng : numpy.random.Generator, optional
         Source of the draws when only some levels are resampled (required then; unused when
         all three are).
+    samples : pandas.DataFrame, optional
+        The build's headline bootstrap table of these runs on ``draws``
+        (:func:`horizonlib.model.shared_horizons.shared_bootstrap_horizons`, with p = 0.5): when
+        all levels are resampled, the 50% horizon replicates are read from it (NaN where a fit
+        is degenerate) instead of refitted, so the ratio is of the fit chapter's very replicates.
 
     Returns
     -------
@@ -206,15 +223,19 @@ def paired_run_statistics(
     both = runs[in_pair].reset_index(drop=True)
     point, reps = {}, {}
 
-    counts = (draws.for_dataset(runs).run_counts[:, in_pair] if all_levels
-              else draw_level_replicates(both, n_bootstrap, rng, levels))
     is_a = (both["alias"] == a).to_numpy()
     full = np.ones((1, len(both)), dtype=np.int64)
     pa = _p50_replicates(both[is_a], full[:, is_a], weighting, regularization)[0]
     pb = _p50_replicates(both[~is_a], full[:, ~is_a], weighting, regularization)[0]
     point["p50_ratio"] = pa / pb
-    ra = _p50_replicates(both[is_a], counts[:, is_a], weighting, regularization)
-    rb = _p50_replicates(both[~is_a], counts[:, ~is_a], weighting, regularization)
+    if all_levels and samples is not None:
+        dataset = runs["dataset"].iloc[0]
+        ra, rb = (_p50_from_samples(samples, dataset, m, n_bootstrap) for m in (a, b))
+    else:
+        counts = (draws.for_dataset(runs).run_counts[:, in_pair] if all_levels
+                  else draw_level_replicates(both, n_bootstrap, rng, levels))
+        ra = _p50_replicates(both[is_a], counts[:, is_a], weighting, regularization)
+        rb = _p50_replicates(both[~is_a], counts[:, ~is_a], weighting, regularization)
     with np.errstate(invalid="ignore", divide="ignore"):
         reps["p50_ratio"] = ra / rb
 

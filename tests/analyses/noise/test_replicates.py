@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from horizonlib.analyses.noise import replicates as noise_replicates
+from horizonlib.model.bootstrap import bootstrap_horizons
 from horizonlib.model.shared_draws import SharedDraws
 
 from tests.analyses.noise.toy_runs import identical_models
@@ -38,6 +39,23 @@ def test_all_levels_use_the_shared_draws_some_levels_the_generator():
     runs_only = noise_replicates.paired_run_statistics(df, "A", "B", draws, levels=("run",),
                                                        rng=np.random.default_rng(0))
     assert len(runs_only["replicates"]["p50_ratio"]) == 40
+
+
+def test_p50_replicates_from_the_headline_table_equal_the_refit():
+    df = identical_models()
+    draws = SharedDraws(30, seed=4)
+    samples = bootstrap_horizons(df, draws=draws)
+    refit = noise_replicates.paired_run_statistics(df, "A", "B", draws)
+    read = noise_replicates.paired_run_statistics(df, "A", "B", draws, samples=samples)
+    half = samples[samples["p"] == 0.5]
+    ha, hb = (half.loc[half["alias"] == m, "horizon_min"].to_numpy() for m in "AB")
+    np.testing.assert_array_equal(read["replicates"]["p50_ratio"], ha / hb)
+    np.testing.assert_allclose(read["replicates"]["p50_ratio"], refit["replicates"]["p50_ratio"],
+                               rtol=1e-6)
+    np.testing.assert_array_equal(read["replicates"]["rebench_diff"],
+                                  refit["replicates"]["rebench_diff"])
+    with pytest.raises(ValueError, match="expected the 30"):
+        noise_replicates.paired_run_statistics(df, "A", "B", draws, samples=samples.iloc[2:])
 
 
 def test_draw_levels_shapes_and_sums():
