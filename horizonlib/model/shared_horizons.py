@@ -83,6 +83,36 @@ def shared_bootstrap_horizons(
     return _MEMORY[key].copy()
 
 
+def model_replicates(samples: pd.DataFrame, dataset: str, alias: str, p: float,
+                     n_bootstrap: int) -> np.ndarray:
+    """One model's horizon at success probability ``p`` in every replicate of a bootstrap table.
+
+    Parameters
+    ----------
+    samples : pandas.DataFrame
+        :func:`shared_bootstrap_horizons` (or ``bootstrap_horizons``) output.
+    dataset, alias : str
+        The model.
+    p : float
+        Success probability (0.5 for the 50% horizon).
+    n_bootstrap : int
+        Replicates the table must hold for the model (those of the shared draws).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n_bootstrap,)``, minutes, in replicate order; NaN where the replicate's fit is
+        degenerate (``status`` not ``ok``), as :func:`horizonlib.model.horizons.horizon_table`
+        leaves it out.
+    """
+    g = samples[(samples["dataset"] == dataset) & (samples["alias"] == alias)
+                & np.isclose(samples["p"].to_numpy(dtype=float), p)].sort_values("replicate")
+    if len(g) != n_bootstrap or not np.array_equal(g["replicate"], np.arange(n_bootstrap)):
+        raise ValueError(f"samples hold {len(g)} p = {p:g} replicates of {alias!r} in "
+                         f"{dataset!r}, expected the {n_bootstrap} of the shared draws")
+    return np.where(g["status"].to_numpy() == "ok", g["horizon_min"].to_numpy(dtype=float), np.nan)
+
+
 def _write(path: Path, samples: pd.DataFrame) -> None:
     """Save atomically (a temporary file renamed), so a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)

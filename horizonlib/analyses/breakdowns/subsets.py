@@ -40,6 +40,7 @@ from horizonlib.analyses.breakdowns.selection import (
     without_label,
 )
 from horizonlib.model.logistic import fit_logistic_batch, horizon_at
+from horizonlib.model.shared_horizons import model_replicates
 from horizonlib.model.weights import run_weights
 
 if TYPE_CHECKING:
@@ -91,6 +92,7 @@ def subset_fits(
     confidence_level: float = 0.95,
     min_log2_spread: float = MIN_LOG2_SPREAD,
     p: float = 0.5,
+    samples: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Horizon of every model fitted on each subset of tasks, with paired bootstrap CIs.
 
@@ -116,6 +118,9 @@ def subset_fits(
     confidence_level : central interval coverage.
     min_log2_spread : identifiability threshold in log2 minutes (1.0 = a factor of 2 in length).
     p : success probability of the horizon (0.5).
+    samples : the build's headline bootstrap table of ``runs`` on ``draws``
+        (:func:`horizonlib.model.shared_horizons.shared_bootstrap_horizons`, holding ``p``): the
+        all-task replicates are read from it instead of refitted (the same fits).
 
     Returns
     -------
@@ -163,10 +168,16 @@ def subset_fits(
                     continue
                 w = sub_w[name][cols]
                 x, y = x_all[cols], y_all[cols]
-                W = np.vstack([w, counts * w])  # row 0: the point fit on all data
+                # row 0: the point fit on all data; the headline replicates already fitted
+                read = name == ALL_TASKS and samples is not None
+                W = w[None, :] if read else np.vstack([w, counts * w])
                 res = fit_cells(x, y, task_codes, W, regularization)
                 h = np.asarray(horizon_at(p, res.intercept, res.slope), dtype=float)
                 ok = (res.status == "ok") & np.isfinite(h) & (h > 0)
+                if read:
+                    h_reps = model_replicates(samples, dataset, alias, p, draws.n_bootstrap)
+                    h = np.concatenate([h, h_reps])
+                    ok = np.concatenate([ok, np.isfinite(h_reps) & (h_reps > 0)])
                 spread = float(x[keep].max() - x[keep].min())
                 status = str(res.status[0])
                 identified = spread >= min_log2_spread

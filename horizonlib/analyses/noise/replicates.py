@@ -31,6 +31,7 @@ import pandas as pd
 
 from horizonlib.model.bootstrap import draw_replicates
 from horizonlib.model.logistic import fit_logistic_batch, horizon_at
+from horizonlib.model.shared_horizons import model_replicates
 from horizonlib.model.weights import run_weights
 
 if TYPE_CHECKING:
@@ -147,17 +148,6 @@ def _p50_replicates(sub: pd.DataFrame, counts: np.ndarray, weighting: str,
     return np.asarray(horizon_at(0.5, fit.intercept, fit.slope), dtype=float)
 
 
-def _p50_from_samples(samples: pd.DataFrame, dataset: str, alias: str,
-                      n_bootstrap: int) -> np.ndarray:
-    """A model's 50% horizon replicates (minutes) from a bootstrap table; NaN unless ``ok``."""
-    g = samples[(samples["dataset"] == dataset) & (samples["alias"] == alias)
-                & np.isclose(samples["p"].to_numpy(dtype=float), 0.5)].sort_values("replicate")
-    if len(g) != n_bootstrap or not np.array_equal(g["replicate"], np.arange(n_bootstrap)):
-        raise ValueError(f"samples hold {len(g)} p = 0.5 replicates of {alias!r} in {dataset!r}, "
-                         f"expected the {n_bootstrap} of the shared draws")
-    return np.where(g["status"].to_numpy() == "ok", g["horizon_min"].to_numpy(dtype=float), np.nan)
-
-
 def paired_run_statistics(
     runs: pd.DataFrame,
     model_a: str,
@@ -230,7 +220,7 @@ def paired_run_statistics(
     point["p50_ratio"] = pa / pb
     if all_levels and samples is not None:
         dataset = runs["dataset"].iloc[0]
-        ra, rb = (_p50_from_samples(samples, dataset, m, n_bootstrap) for m in (a, b))
+        ra, rb = (model_replicates(samples, dataset, m, 0.5, n_bootstrap) for m in (a, b))
     else:
         counts = (draws.for_dataset(runs).run_counts[:, in_pair] if all_levels
                   else draw_level_replicates(both, n_bootstrap, rng, levels))

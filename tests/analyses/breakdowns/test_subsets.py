@@ -9,6 +9,7 @@ from horizonlib.analyses.breakdowns import results as breakdown_results
 from horizonlib.analyses.breakdowns import selection
 from horizonlib.analyses.breakdowns import subsets
 from horizonlib.data.simulate import PLANTED
+from horizonlib.model.bootstrap import bootstrap_horizons
 from horizonlib.model.horizons import fit_horizons
 from horizonlib.model.shared_draws import SharedDraws
 
@@ -104,3 +105,20 @@ def test_prediction_table_known_answer():
     got = table.set_index("model")
     assert got.loc["a", "observed"] == pytest.approx(0.1)
     assert got.loc["a", "gap"] == pytest.approx(0.1) and got.loc["b", "gap"] == pytest.approx(-0.1)
+
+
+def test_all_task_replicates_read_from_the_headline_table_equal_the_refit():
+    runs = simulated()
+    masks = subsets.standard_subsets(runs, ["ai_rd_sim_optimize_kernel/main"])
+    draws = SharedDraws(30, seed=6)
+    samples = bootstrap_horizons(runs, draws=draws, success_percents=(50,))
+    refit = subsets.subset_fits(runs, masks, draws=draws)
+    read = subsets.subset_fits(runs, masks, draws=draws, samples=samples)
+    pd.testing.assert_frame_equal(read.drop(columns=["ci_low_min", "ci_high_min", "ratio_ci_low",
+                                                     "ratio_ci_high"]),
+                                  refit.drop(columns=["ci_low_min", "ci_high_min", "ratio_ci_low",
+                                                      "ratio_ci_high"]))
+    for col in ("ci_low_min", "ci_high_min", "ratio_ci_low", "ratio_ci_high"):
+        np.testing.assert_allclose(read[col], refit[col], rtol=1e-7, err_msg=col)
+    with pytest.raises(ValueError, match="expected the 30"):
+        subsets.subset_fits(runs, masks, draws=draws, samples=samples.iloc[1:])
