@@ -12,9 +12,10 @@ both models, so the differences are paired (:func:`paired_run_statistics`). Per 
 * 50% horizon ``h_r`` (minutes), refitted with weights ``c_ri w_i`` (METR's replicate weights).
 
 With all three levels resampled, the replicates are the build's shared draws
-(:class:`horizonlib.model.shared_draws.SharedDraws`): the 50% horizons are refitted on the draws of
-the whole dataset (the replicates every chapter fits), the RE-Bench means on the draws of the
-pair's RE-Bench runs alone (a fixed number of RE-Bench families per replicate).
+(:class:`horizonlib.model.shared_draws.SharedDraws`): the 50% horizons are those of the whole
+dataset's draws (the replicates every chapter fits; read from the build's headline bootstrap table
+when given, else refitted), the RE-Bench means are of the draws of the pair's RE-Bench runs alone
+(a fixed number of RE-Bench families per replicate, as before the draws were shared).
 
 :func:`draw_level_replicates` restricts the resampling to some of the levels (family, task,
 run): only families (tasks and runs of a drawn family kept as they are), only tasks (each family
