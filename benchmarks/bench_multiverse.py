@@ -16,8 +16,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -35,6 +33,7 @@ def main() -> None:
     from horizonlib.analyses.multiverse.summaries import headline_position, variance_shares
     from horizonlib.data.published import load_release_dates
     from horizonlib.data.runs import load_runs
+    from horizonlib.model.shared_draws import SharedDraws
 
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as cache:
@@ -52,7 +51,7 @@ def main() -> None:
     headline_position(table)
     t3 = time.perf_counter()
     oat = one_at_a_time(grid)
-    bootstrap_specifications(runs, oat, args.n_bootstrap, np.random.default_rng(args.seed))
+    bootstrap_specifications(runs, oat, SharedDraws(args.n_bootstrap, args.seed))
     t4 = time.perf_counter()
 
     n_models = table.groupby(["dataset", "model"]).ngroups

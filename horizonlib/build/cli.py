@@ -177,10 +177,9 @@ def _add_fit(sub: argparse._SubParsersAction) -> None:
 def _cmd_fit(args: argparse.Namespace) -> int:
     import time
 
-    import numpy as np
-
     from horizonlib.model.bootstrap import bootstrap_horizons
     from horizonlib.model.horizons import horizon_table
+    from horizonlib.model.shared_draws import SharedDraws
     from horizonlib.build.params import load_params
     from horizonlib.report.results import with_model_keys, write_results
     from horizonlib.data.runs import load_runs
@@ -191,9 +190,11 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     print(f"[fit] {len(runs):,} runs of {runs.groupby(['dataset', 'alias']).ngroups} models; "
           f"{params['n_bootstrap']:,} bootstrap replicates …", flush=True)
     with _progress_bar("bootstrap", "model") as tick:
-        samples = bootstrap_horizons(runs, params["n_bootstrap"], np.random.default_rng(params["seed"]),
-                                     params["weighting"], params["regularization"],
-                                     params["success_percents"], progress=tick)
+        # the book's draws (same seed and count, same replicates): the book's intervals
+        samples = bootstrap_horizons(runs, weighting=params["weighting"],
+                                     regularization=params["regularization"],
+                                     success_percents=params["success_percents"], progress=tick,
+                                     draws=SharedDraws(params["n_bootstrap"], params["seed"]))
     table = horizon_table(runs, params["weighting"], params["regularization"],
                           params["success_percents"], confidence_level=params["confidence_level"],
                           samples=samples)

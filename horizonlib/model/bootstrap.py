@@ -29,12 +29,16 @@ A replicate in which a model has no successes or no failures has no finite fit: 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from horizonlib.model.logistic import fit_logistic_batch, horizon_at
 from horizonlib.model.weights import run_weights
+
+if TYPE_CHECKING:  # a type only: shared_draws imports this module
+    from horizonlib.model.shared_draws import SharedDraws
 
 REQUIRED_COLUMNS = ("alias", "task_id", "task_family", "human_minutes", "success")
 
@@ -176,6 +180,7 @@ def bootstrap_horizons(
     *,
     renormalize: bool = False,
     progress=None,
+    draws: SharedDraws | None = None,
 ) -> pd.DataFrame:
     """Bootstrap horizons of every model, paired within each dataset.
 
@@ -187,7 +192,8 @@ def bootstrap_horizons(
     n_bootstrap : int, optional
         Replicates per dataset (1000).
     rng : numpy.random.Generator
-        Required; datasets are processed in sorted order, so a seed fixes the whole output.
+        Required unless ``draws`` is given; datasets are processed in sorted order, so a seed
+        fixes the whole output.
     weighting : str, optional
         See :func:`horizonlib.model.weights.run_weights`.
     regularization : float, optional
@@ -200,6 +206,10 @@ def bootstrap_horizons(
         Called as ``progress(done, total)`` after each model's replicates are fitted (counts
         of (dataset, alias) models), e.g. to advance a console progress bar. Does not touch
         ``rng``, so results are the same with or without it.
+    draws : horizonlib.model.shared_draws.SharedDraws, optional
+        The build's shared draws: each dataset's replicates are ``draws.for_dataset(its runs)``
+        (``draws.n_bootstrap`` replicates; ``n_bootstrap`` and ``rng`` are then not used), so
+        every analysis given the same ``draws`` fits the very same replicates.
 
     Returns
     -------
@@ -208,8 +218,8 @@ def bootstrap_horizons(
         ``dataset``, ``alias``, ``p`` (0.5, 0.8), ``horizon_min`` (minutes; NaN when the
         replicate is degenerate for that model), ``status`` ("ok" or the reason).
     """
-    if rng is None:
-        raise ValueError("pass an explicit numpy.random.Generator as rng")
+    if rng is None and draws is None:
+        raise ValueError("pass an explicit numpy.random.Generator as rng (or shared draws)")
     _check_runs(runs)
     runs = runs.reset_index(drop=True)
     if "dataset" not in runs.columns:
@@ -222,15 +232,16 @@ def bootstrap_horizons(
     for dataset in sorted(runs["dataset"].unique()):
         idx_ds = np.flatnonzero((runs["dataset"] == dataset).to_numpy())
         sub = runs.iloc[idx_ds]
-        draws = draw_replicates(sub, n_bootstrap, rng)
+        reps = (draws.for_dataset(sub) if draws is not None
+                else draw_replicates(sub, n_bootstrap, rng))
         x_all = np.log2(sub["human_minutes"].to_numpy(dtype=float))
         y_all = sub["success"].to_numpy(dtype=float)
         w_ds = w_all[idx_ds]
         for alias in sorted(sub["alias"].unique()):
             cols = np.flatnonzero((sub["alias"] == alias).to_numpy())
             a, b, status = _fit_model_replicates(
-                x_all[cols], y_all[cols], draws.run_task_index[cols], w_ds[cols],
-                draws.run_counts[:, cols], regularization, renormalize)
+                x_all[cols], y_all[cols], reps.run_task_index[cols], w_ds[cols],
+                reps.run_counts[:, cols], regularization, renormalize)
             h = horizon_at(ps[None, :], a[:, None], b[:, None])  # (R, P)
             R = len(a)
             out.append(pd.DataFrame({

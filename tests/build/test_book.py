@@ -266,7 +266,7 @@ def test_template_follows_the_chapter_rules():
     nb = jupytext.read(REPO / "chapters" / "template.md")
     declared = declared_parameters(nb)
     assert declared and {"runs", "results_dir", "seed", "n_bootstrap"} <= declared
-    assert declared - set(SCHEMA) == {"results_dir", "template_percents"}
+    assert declared - set(SCHEMA) == {"results_dir", "cache_dir", "template_percents"}
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert "def " not in code and "for " not in code and "open(" not in code
     assert 'write_results(with_model_keys(horizons), "template", results_dir)' in code

@@ -9,6 +9,7 @@ from scipy.special import expit
 
 from horizonlib.model.bootstrap import bootstrap_horizons, draw_replicates
 from horizonlib.model.logistic import fit_logistic, horizon_at
+from horizonlib.model.shared_draws import SharedDraws, dataset_rng
 from horizonlib.model.weights import run_weights
 
 
@@ -134,6 +135,36 @@ def test_datasets_are_bootstrapped_independently():
 def test_rng_is_required():
     with pytest.raises(ValueError, match="Generator"):
         bootstrap_horizons(_toy_runs(), 5, None)
+
+
+def test_shared_draws_fit_the_draws_own_multiplicities(tmp_path):
+    """With ``draws=``, replicate r of a model is the fit on the runs drawn by
+    ``draws.for_dataset`` (expanded rows, original weights); ``n_bootstrap`` comes from draws."""
+    runs = _toy_runs(7)
+    draws = SharedDraws(6, seed=5, cache_dir=tmp_path)
+    out = bootstrap_horizons(runs, 999, None, "invsqrt_task_weight", 0.1, draws=draws)
+    assert out["replicate"].max() == 5
+    counts = draws.for_dataset(runs).run_counts
+    w = run_weights(runs, "invsqrt_task_weight")
+    for r in range(6):
+        for alias in ("m0", "m1", "m2"):
+            rows = np.flatnonzero(runs["alias"] == alias)
+            rep = np.repeat(rows, counts[r, rows])
+            fit = fit_logistic(np.log2(runs["human_minutes"].to_numpy()[rep]),
+                               runs["success"].to_numpy()[rep].astype(float), w[rep], 0.1)
+            got = out[(out.replicate == r) & (out.alias == alias) & (out.p == 0.5)]
+            assert got["status"].item() == fit.status
+            if fit.status == "ok":
+                assert got["horizon_min"].item() == pytest.approx(
+                    horizon_at(0.5, fit.intercept, fit.slope), rel=1e-9)
+
+
+def test_shared_draws_are_each_dataset_own_stream():
+    a, b = _toy_runs(5, dataset="A"), _toy_runs(6, dataset="B")
+    both = bootstrap_horizons(pd.concat([a, b], ignore_index=True), draws=SharedDraws(20, 3))
+    for name, part in (("A", a), ("B", b)):
+        alone = bootstrap_horizons(part, 20, dataset_rng(3, name))
+        pd.testing.assert_frame_equal(both[both.dataset == name].reset_index(drop=True), alone)
 
 
 def test_pre_paper_bootstrap(pre_paper):

@@ -10,6 +10,7 @@ from horizonlib.analyses.breakdowns import influence as influence_refits
 from horizonlib.analyses.breakdowns import rebench
 from horizonlib.analyses.breakdowns import subsets
 from horizonlib.report import figures_breakdowns as FB
+from horizonlib.model.shared_draws import SharedDraws
 from tests.analyses.breakdowns.toy_runs import simulated
 
 
@@ -19,7 +20,7 @@ def tables():
     rng = np.random.default_rng(0)
     draws = rebench.rebench_task_draws(runs, 30, rng)
     masks = subsets.standard_subsets(runs, ["ai_rd_sim_optimize_kernel/main"])
-    fits = subsets.subset_fits(runs, masks, n_bootstrap=20, rng=rng)
+    fits = subsets.subset_fits(runs, masks, draws=SharedDraws(20, seed=0))
     loo = pd.concat([influence_refits.leave_one_out(runs, "task"),
                      influence_refits.leave_one_out(runs, "family")])
     return dict(runs=runs, scores=rebench.rebench_task_scores(draws), fits=fits, loo=loo,

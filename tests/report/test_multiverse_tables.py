@@ -1,12 +1,11 @@
 """Display tables of the multiverse chapter (horizonlib.report.multiverse_tables)."""
 
-import numpy as np
-
 from horizonlib.analyses.multiverse.bootstrap import bootstrap_specifications
 from horizonlib.analyses.multiverse.fits import fit_multiverse
 from horizonlib.analyses.multiverse.grid import one_at_a_time, specification_grid
 from horizonlib.analyses.multiverse.model_choice import choose_focus_models
 from horizonlib.analyses.multiverse.summaries import dimension_effects, headline_position
+from horizonlib.model.shared_draws import SharedDraws
 from horizonlib.report.multiverse_tables import bootstrap_wide, effects_display, position_display
 from tests.analyses.multiverse.planted import planted_runs
 
@@ -15,7 +14,7 @@ def test_bootstrap_wide_has_one_column_per_chosen_model():
     runs = planted_runs(0)
     specs = one_at_a_time(specification_grid(weighting=["invsqrt_task_weight"],
                                              success=["delivered", "fractional"]))
-    full = bootstrap_specifications(runs, specs, 30, np.random.default_rng(5))
+    full = bootstrap_specifications(runs, specs, SharedDraws(30, seed=5))
     picks = choose_focus_models(fit_multiverse(runs, specs), ["B"], ["A"])
     wide = bootstrap_wide(full, specs, picks)
     assert list(wide.columns) == ["choice changed", "changed to", "B", "A"]

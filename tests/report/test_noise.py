@@ -7,6 +7,7 @@ import pytest
 from horizonlib.analyses.noise import levels as noise_levels
 from horizonlib.analyses.noise import pairs as noise_pairs
 from horizonlib.analyses.noise import replicates as noise_replicates
+from horizonlib.model.shared_draws import SharedDraws
 from horizonlib.report import noise as report_noise
 from tests.analyses.noise.toy_runs import identical_models
 
@@ -99,8 +100,9 @@ def test_figure_sources_caption():
 
 def test_noise_glue_level_shares_add_up():
     df = identical_models()
-    table, _ = noise_pairs.compare_pairs(df, [("A", "B")], 30, np.random.default_rng(0))
-    widths, pair = noise_levels.level_decomposition(df, table, 30, np.random.default_rng(1))
+    draws = SharedDraws(30, seed=0)
+    table, _ = noise_pairs.compare_pairs(df, [("A", "B")], draws)
+    widths, pair = noise_levels.level_decomposition(df, table, draws, np.random.default_rng(1))
     g = report_noise.noise_glue(table, widths, pair, ["A"], ["B"], [])
     shares = [float(g[f"nz_w_ratio_{lev}"].rstrip("%")) for lev in noise_replicates.LEVELS]
     assert sum(shares) == pytest.approx(100, abs=2)

@@ -24,7 +24,7 @@ with the penalized weighted log loss of :mod:`horizonlib.model.logistic` and MET
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -39,9 +39,12 @@ from horizonlib.analyses.breakdowns.selection import (
     WITHOUT_REBENCH,
     without_label,
 )
-from horizonlib.model.bootstrap import draw_replicates
 from horizonlib.model.logistic import fit_logistic_batch, horizon_at
+from horizonlib.model.shared_horizons import model_replicates
 from horizonlib.model.weights import run_weights
+
+if TYPE_CHECKING:
+    from horizonlib.model.shared_draws import SharedDraws
 
 
 def standard_subsets(runs: pd.DataFrame, drop_tasks: Sequence[str] = ()) -> dict[str, np.ndarray]:
@@ -85,18 +88,18 @@ def subset_fits(
     subsets: Mapping[str, np.ndarray],
     weighting: str = "invsqrt_task_weight",
     regularization: float = 0.1,
-    n_bootstrap: int = 1000,
-    rng: np.random.Generator | None = None,
+    draws: SharedDraws | None = None,
     confidence_level: float = 0.95,
     min_log2_spread: float = MIN_LOG2_SPREAD,
     p: float = 0.5,
+    samples: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Horizon of every model fitted on each subset of tasks, with paired bootstrap CIs.
 
     Weights are recomputed on each subset (normalized to 1 per model within it), as a fit on
-    that data alone would have them. Replicates: one hierarchical draw per dataset
-    (:func:`horizonlib.model.bootstrap.draw_replicates`, families → tasks → runs) on the full data,
-    applied to every subset and model, so ratios between subsets and models are paired; a
+    that data alone would have them. Replicates: the build's shared hierarchical draws of each
+    dataset (``draws.for_dataset``, families → tasks → runs) on the full data, applied to every
+    subset and model (the all-task fit's replicates are those of every chapter), so ratios between subsets and models are paired; a
     replicate fits with weights ``multiplicity × subset weight`` (METR's convention).
 
     Identifiability: when the subset's tasks span less than ``min_log2_spread`` log2 minutes
@@ -110,11 +113,14 @@ def subset_fits(
     subsets : name -> boolean mask over the rows of ``runs``; must include ``"all tasks"``
         (the reference of ``ratio_to_all``).
     weighting, regularization : as in :func:`horizonlib.model.horizons.fit_horizons`.
-    n_bootstrap : replicates per dataset.
-    rng : numpy.random.Generator (required).
+    draws : horizonlib.model.shared_draws.SharedDraws (required): ``draws.n_bootstrap``
+        replicates per dataset.
     confidence_level : central interval coverage.
     min_log2_spread : identifiability threshold in log2 minutes (1.0 = a factor of 2 in length).
     p : success probability of the horizon (0.5).
+    samples : the build's headline bootstrap table of ``runs`` on ``draws``
+        (:func:`horizonlib.model.shared_horizons.shared_bootstrap_horizons`, holding ``p``): the
+        all-task replicates are read from it instead of refitted (the same fits).
 
     Returns
     -------
@@ -126,8 +132,8 @@ def subset_fits(
         ratio_ci_low, ratio_ci_high`` (horizons in minutes; the ``p50`` names hold the horizon at
         ``p``).
     """
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError("pass an explicit numpy.random.Generator as rng")
+    if draws is None:
+        raise TypeError("pass the build's shared draws (a SharedDraws) as draws")
     if ALL_TASKS not in subsets:
         raise ValueError(f"subsets must include {ALL_TASKS!r}")
     runs = runs.reset_index(drop=True)
@@ -146,13 +152,13 @@ def subset_fits(
     rows = []
     for dataset in sorted(runs["dataset"].unique()):
         ds = np.flatnonzero((runs["dataset"] == dataset).to_numpy())
-        draws = draw_replicates(runs.iloc[ds], n_bootstrap, rng)
+        reps = draws.for_dataset(runs.iloc[ds])
         aliases = runs["alias"].to_numpy()[ds]
         for alias in sorted(set(aliases)):
             local = np.flatnonzero(aliases == alias)  # positions within the dataset
             cols = ds[local]
-            task_codes = draws.run_task_index[local]
-            counts = draws.run_counts[:, local].astype(float)
+            task_codes = reps.run_task_index[local]
+            counts = reps.run_counts[:, local].astype(float)
             ref = None
             # the all-task fit first: it is the reference of every ratio
             for name in [ALL_TASKS] + [k for k in masks if k != ALL_TASKS]:
@@ -162,10 +168,16 @@ def subset_fits(
                     continue
                 w = sub_w[name][cols]
                 x, y = x_all[cols], y_all[cols]
-                W = np.vstack([w, counts * w])  # row 0: the point fit on all data
+                # row 0: the point fit on all data; the headline replicates already fitted
+                read = name == ALL_TASKS and samples is not None
+                W = w[None, :] if read else np.vstack([w, counts * w])
                 res = fit_cells(x, y, task_codes, W, regularization)
                 h = np.asarray(horizon_at(p, res.intercept, res.slope), dtype=float)
                 ok = (res.status == "ok") & np.isfinite(h) & (h > 0)
+                if read:
+                    h_reps = model_replicates(samples, dataset, alias, p, draws.n_bootstrap)
+                    h = np.concatenate([h, h_reps])
+                    ok = np.concatenate([ok, np.isfinite(h_reps) & (h_reps > 0)])
                 spread = float(x[keep].max() - x[keep].min())
                 status = str(res.status[0])
                 identified = spread >= min_log2_spread

@@ -1,13 +1,15 @@
 """Bootstrap intervals of the multiverse's horizons under a few chosen specifications.
 
-One hierarchical resample per dataset (:func:`horizonlib.model.bootstrap.draw_replicates`) is
-shared by every model and specification, and each specification's replicates are fitted on the
-collapsed points of :mod:`horizonlib.analyses.multiverse.fits`.
+The build's hierarchical resample of each dataset (:class:`horizonlib.model.shared_draws.SharedDraws`,
+the replicates every chapter fits) is shared by every model and specification, and each
+specification's replicates are fitted on the collapsed points of
+:mod:`horizonlib.analyses.multiverse.fits`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -25,14 +27,15 @@ from horizonlib.analyses.multiverse.fits import (
 )
 from horizonlib.analyses.multiverse.grid import DIMENSION_COLUMNS
 from horizonlib.analyses.multiverse.outcomes import flagged_runs, outcome_and_keep, subset_mask
-from horizonlib.model.bootstrap import draw_replicates
+
+if TYPE_CHECKING:
+    from horizonlib.model.shared_draws import SharedDraws
 
 
 def bootstrap_specifications(
     runs: pd.DataFrame,
     specs: pd.DataFrame,
-    n_bootstrap: int,
-    rng: np.random.Generator,
+    draws: SharedDraws,
     hack_flags: pd.DataFrame | None = None,
     success_percents: Sequence[float] = (50, 80),
     confidence_level: float = 0.95,
@@ -40,8 +43,8 @@ def bootstrap_specifications(
 ) -> pd.DataFrame:
     """Hierarchical-bootstrap confidence intervals of the horizons under chosen specifications.
 
-    One set of replicates is drawn per dataset (:func:`horizonlib.model.bootstrap.draw_replicates`)
-    and shared by every model and every specification, so differences between models and between
+    The build's replicates of each dataset (``draws.for_dataset``, the ones every chapter fits)
+    are shared by every model and every specification, so differences between models and between
     specifications are paired. As METR does, a replicate fits with weights ``c_ri * w_i``
     (multiplicity times the specification's full-data weight), not renormalized.
 
@@ -52,10 +55,8 @@ def bootstrap_specifications(
     specs : pandas.DataFrame
         Rows of a :func:`~horizonlib.analyses.multiverse.grid.specification_grid` (keep it small:
         each costs about one bootstrap).
-    n_bootstrap : int
-        Replicates per dataset.
-    rng : numpy.random.Generator
-        The only source of randomness (datasets in sorted order).
+    draws : horizonlib.model.shared_draws.SharedDraws
+        The build's shared draws (``draws.n_bootstrap`` replicates per dataset).
     hack_flags : pandas.DataFrame, optional
         As in :func:`~horizonlib.analyses.multiverse.fits.fit_multiverse`.
     success_percents : sequence of float, optional
@@ -75,8 +76,9 @@ def bootstrap_specifications(
         ``ci_high_min`` (minutes), ``failed_replicates`` (replicates with a degenerate fit or a
         non-finite horizon, excluded from the interval).
     """
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError("rng must be a numpy.random.Generator")
+    if not hasattr(draws, "for_dataset"):
+        raise TypeError("pass the build's shared draws (a SharedDraws) as draws")
+    n_bootstrap = int(draws.n_bootstrap)
     if not 0 < confidence_level < 1:
         raise ValueError("confidence_level must be in (0, 1)")
     runs = prepared_runs(runs)
@@ -89,8 +91,7 @@ def bootstrap_specifications(
     ps = [sp / 100.0 for sp in success_percents]
     rows = []
     for dataset, sub, fl in dataset_parts(runs, flagged):
-        draws = draw_replicates(sub, n_bootstrap, rng)
-        counts = sparse.csc_matrix(draws.run_counts.astype(float))
+        counts = sparse.csc_matrix(draws.for_dataset(sub).run_counts.astype(float))
         cell, x2, y2 = collapsed_points(sub)
         C = len(x2) // 2
         aliases = [a for a in sorted(sub["alias"].unique())

@@ -8,22 +8,28 @@ up to the full one; their shares show which level dominates (:func:`level_decomp
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from horizonlib.analyses.noise.replicates import LEVELS, paired_run_statistics, percentile_interval
+
+if TYPE_CHECKING:
+    from horizonlib.model.shared_draws import SharedDraws
 
 
 def ci_width_by_level(
     runs: pd.DataFrame,
     model_a: str,
     model_b: str,
-    n_bootstrap: int,
+    draws: SharedDraws,
     rng: np.random.Generator,
     weighting: str = "invsqrt_task_weight",
     regularization: float = 0.1,
     kernel_task: str | None = None,
     confidence_level: float = 0.95,
+    samples: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """CI width of each paired statistic when only one level (or all) is resampled.
 
@@ -31,6 +37,14 @@ def ci_width_by_level(
     ----------
     runs : pandas.DataFrame
         Runs of one dataset holding both models.
+    draws : horizonlib.model.shared_draws.SharedDraws
+        The build's shared draws: the ``all`` levels row (the same replicates as
+        :func:`horizonlib.analyses.noise.pairs.compare_pairs`).
+    rng : numpy.random.Generator
+        Source of the single-level draws (e.g. ``default_rng(seed)``).
+    samples : pandas.DataFrame, optional
+        The headline bootstrap table on ``draws``, for the ``all`` row's 50% horizons
+        (:func:`horizonlib.analyses.noise.replicates.paired_run_statistics`).
 
     Returns
     -------
@@ -42,8 +56,8 @@ def ci_width_by_level(
     rows = []
     for name, levels in (("all", LEVELS), ("family", ("family",)), ("task", ("task",)),
                          ("run", ("run",))):
-        res = paired_run_statistics(runs, model_a, model_b, n_bootstrap, rng, weighting,
-                                    regularization, kernel_task, levels)
+        res = paired_run_statistics(runs, model_a, model_b, draws, weighting, regularization,
+                                    kernel_task, levels, rng, samples)
         for metric, vals in res["replicates"].items():
             v = vals[np.isfinite(vals)]
             lo, hi = percentile_interval(v, confidence_level)
@@ -64,12 +78,13 @@ def ci_width_by_level(
 def level_decomposition(
     runs: pd.DataFrame,
     table: pd.DataFrame,
-    n_bootstrap: int,
+    draws: SharedDraws,
     rng: np.random.Generator,
     weighting: str = "invsqrt_task_weight",
     regularization: float = 0.1,
     kernel_task: str | None = None,
     confidence_level: float = 0.95,
+    samples: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame | None, tuple[str, str] | None]:
     """:func:`ci_width_by_level` for the first pair of ``table`` compared on run data.
 
@@ -79,6 +94,8 @@ def level_decomposition(
         Tidy runs (all datasets).
     table : pandas.DataFrame
         :func:`compare_pairs` output.
+    draws, rng, samples
+        As in :func:`ci_width_by_level`.
 
     Returns
     -------
@@ -92,6 +109,6 @@ def level_decomposition(
         return None, None
     pair = (str(first["model_a"].iloc[0]), str(first["model_b"].iloc[0]))
     dataset = str(first["source"].iloc[0]).split(":", 1)[1]
-    widths = ci_width_by_level(runs[runs["dataset"] == dataset], *pair, n_bootstrap, rng,
-                               weighting, regularization, kernel_task, confidence_level)
+    widths = ci_width_by_level(runs[runs["dataset"] == dataset], *pair, draws, rng,
+                               weighting, regularization, kernel_task, confidence_level, samples)
     return widths, pair

@@ -14,6 +14,7 @@ one replicate for every agent) and the point estimate from METR's published fits
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,8 @@ import pandas as pd
 from horizonlib.analyses.hacking.models import locate_model
 from horizonlib.analyses.noise.replicates import paired_run_statistics, percentile_interval
 
+if TYPE_CHECKING:
+    from horizonlib.model.shared_draws import SharedDraws
 
 #: ``model_a`` / ``model_b`` are the names asked for (display names); ``dataset_*`` and
 #: ``alias_*`` the measurement compared (for published rows the dataset is left blank and the
@@ -99,16 +102,20 @@ def model_pairs(focus_models: Sequence[str], comparison_models: Sequence[str]) -
 def compare_pairs(
     runs: pd.DataFrame,
     pairs: Sequence[tuple[str, str]],
-    n_bootstrap: int,
-    rng: np.random.Generator,
+    draws: SharedDraws,
     weighting: str = "invsqrt_task_weight",
     regularization: float = 0.1,
     kernel_task: str | None = None,
     confidence_level: float = 0.95,
     published_fits: pd.DataFrame | None = None,
     published_samples: pd.DataFrame | None = None,
+    samples: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """Paired differences for each pair, from run data where possible, else published samples.
+
+    The run-data replicates are the build's shared draws ``draws``
+    (:func:`horizonlib.analyses.noise.replicates.paired_run_statistics`); ``samples``, the
+    build's headline bootstrap table of ``runs`` on them, gives the 50% horizon replicates.
 
     Returns
     -------
@@ -133,8 +140,8 @@ def compare_pairs(
             shared = [d for d in pd.unique(runs["dataset"]) if d in ds_a & ds_b]
             common = shared[-1] if shared else None
         if common is not None:
-            res = paired_run_statistics(runs[runs["dataset"] == common], a, b, n_bootstrap, rng,
-                                        weighting, regularization, kernel_task)
+            res = paired_run_statistics(runs[runs["dataset"] == common], a, b, draws,
+                                        weighting, regularization, kernel_task, samples=samples)
             keys = {"dataset_a": common, "alias_a": _alias_in(runs, common, a),
                     "dataset_b": common, "alias_b": _alias_in(runs, common, b)}
             for r in _summarize(res["point"], res["replicates"], confidence_level):

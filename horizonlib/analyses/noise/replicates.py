@@ -11,6 +11,12 @@ both models, so the differences are paired (:func:`paired_run_statistics`). Per 
   of :func:`horizonlib.analyses.hacking.models.rebench_means`), on the RE-Bench tasks only;
 * 50% horizon ``h_r`` (minutes), refitted with weights ``c_ri w_i`` (METR's replicate weights).
 
+With all three levels resampled, the replicates are the build's shared draws
+(:class:`horizonlib.model.shared_draws.SharedDraws`): the 50% horizons are those of the whole
+dataset's draws (the replicates every chapter fits; read from the build's headline bootstrap table
+when given, else refitted), the RE-Bench means are of the draws of the pair's RE-Bench runs alone
+(a fixed number of RE-Bench families per replicate, as before the draws were shared).
+
 :func:`draw_level_replicates` restricts the resampling to some of the levels (family, task,
 run): only families (tasks and runs of a drawn family kept as they are), only tasks (each family
 once, its tasks resampled), only runs (every task once, runs resampled).
@@ -19,14 +25,18 @@ once, its tasks resampled), only runs (every task once, runs resampled).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from horizonlib.model.bootstrap import draw_replicates
 from horizonlib.model.logistic import fit_logistic_batch, horizon_at
+from horizonlib.model.shared_horizons import model_replicates
 from horizonlib.model.weights import run_weights
 
+if TYPE_CHECKING:
+    from horizonlib.model.shared_draws import SharedDraws
 
 LEVELS = ("family", "task", "run")
 
@@ -143,12 +153,13 @@ def paired_run_statistics(
     runs: pd.DataFrame,
     model_a: str,
     model_b: str,
-    n_bootstrap: int,
-    rng: np.random.Generator,
+    draws: SharedDraws,
     weighting: str = "invsqrt_task_weight",
     regularization: float = 0.1,
     kernel_task: str | None = None,
     levels: Sequence[str] = LEVELS,
+    rng: np.random.Generator | None = None,
+    samples: pd.DataFrame | None = None,
 ) -> dict:
     """Point estimates and bootstrap replicates of the paired statistics from run data.
 
@@ -158,16 +169,23 @@ def paired_run_statistics(
         Tidy runs of ONE dataset holding both models.
     model_a, model_b : str
         Aliases or display names (``a`` is the numerator / minuend).
-    n_bootstrap : int
-        Replicates.
-    rng : numpy.random.Generator
-        Source of randomness.
+    draws : horizonlib.model.shared_draws.SharedDraws
+        The build's shared draws (``draws.n_bootstrap`` replicates), used when all three levels
+        are resampled.
     weighting, regularization
         As in :func:`horizonlib.model.horizons.fit_horizons`.
     kernel_task : str, optional
         Task id dropped for the ``rebench_diff_no_kernel`` statistic.
     levels : sequence of str
         Resampled levels (:func:`draw_level_replicates`).
+    rng : numpy.random.Generator, optional
+        Source of the draws when only some levels are resampled (required then; unused when
+        all three are).
+    samples : pandas.DataFrame, optional
+        The build's headline bootstrap table of these runs on ``draws``
+        (:func:`horizonlib.model.shared_horizons.shared_bootstrap_horizons`, with p = 0.5): when
+        all levels are resampled, the 50% horizon replicates are read from it (NaN where a fit
+        is degenerate) instead of refitted, so the ratio is of the fit chapter's very replicates.
 
     Returns
     -------
@@ -179,6 +197,12 @@ def paired_run_statistics(
     """
     if runs["dataset"].nunique() != 1:
         raise ValueError("paired statistics need the runs of one dataset")
+    all_levels = set(levels) == set(LEVELS)
+    if not all_levels and not isinstance(rng, np.random.Generator):
+        raise TypeError("resampling only some levels needs an explicit numpy.random.Generator "
+                        "as rng")
+    n_bootstrap = int(draws.n_bootstrap)
+    runs = runs.reset_index(drop=True)
     sel = {}
     for name in (model_a, model_b):
         hit = runs[(runs["alias"] == name) | (runs["display_name"] == name)]
@@ -186,17 +210,23 @@ def paired_run_statistics(
             raise KeyError(f"model {name!r} has no runs in this dataset")
         sel[name] = hit["alias"].iloc[0]
     a, b = sel[model_a], sel[model_b]
-    both = runs[runs["alias"].isin([a, b])].reset_index(drop=True)
+    in_pair = runs["alias"].isin([a, b]).to_numpy()
+    both = runs[in_pair].reset_index(drop=True)
     point, reps = {}, {}
 
-    counts = draw_level_replicates(both, n_bootstrap, rng, levels)
     is_a = (both["alias"] == a).to_numpy()
     full = np.ones((1, len(both)), dtype=np.int64)
     pa = _p50_replicates(both[is_a], full[:, is_a], weighting, regularization)[0]
     pb = _p50_replicates(both[~is_a], full[:, ~is_a], weighting, regularization)[0]
     point["p50_ratio"] = pa / pb
-    ra = _p50_replicates(both[is_a], counts[:, is_a], weighting, regularization)
-    rb = _p50_replicates(both[~is_a], counts[:, ~is_a], weighting, regularization)
+    if all_levels and samples is not None:
+        dataset = runs["dataset"].iloc[0]
+        ra, rb = (model_replicates(samples, dataset, m, 0.5, n_bootstrap) for m in (a, b))
+    else:
+        counts = (draws.for_dataset(runs).run_counts[:, in_pair] if all_levels
+                  else draw_level_replicates(both, n_bootstrap, rng, levels))
+        ra = _p50_replicates(both[is_a], counts[:, is_a], weighting, regularization)
+        rb = _p50_replicates(both[~is_a], counts[:, ~is_a], weighting, regularization)
     with np.errstate(invalid="ignore", divide="ignore"):
         reps["p50_ratio"] = ra / rb
 
@@ -209,7 +239,8 @@ def paired_run_statistics(
         sa, sb = (sub["alias"] == a).to_numpy(), (sub["alias"] == b).to_numpy()
         if not sa.any() or not sb.any():
             continue
-        c = draw_level_replicates(sub, n_bootstrap, rng, levels)
+        c = (draws.for_dataset(sub).run_counts if all_levels
+             else draw_level_replicates(sub, n_bootstrap, rng, levels))
         codes = pd.factorize(sub["task_id"], sort=True)[0]
         score = sub["score"].to_numpy(dtype=float)
         ones = np.ones((1, len(sub)), dtype=np.int64)

@@ -12,6 +12,7 @@ Dates become days since 1970-01-01 (:func:`dates_to_days`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,9 @@ from horizonlib.data.published import release_date_for
 from horizonlib.model.bootstrap import bootstrap_horizons
 from horizonlib.model.horizons import fit_horizons
 from horizonlib.model.trend import samples_wide
+
+if TYPE_CHECKING:
+    from horizonlib.model.shared_draws import SharedDraws
 
 
 MIN_P50_MIN = 1e-3  # METR's floor: a replicate p50 below it (minutes) is unusable
@@ -37,8 +41,7 @@ def trend_inputs(
     published_fits: pd.DataFrame | None,
     published_samples: pd.DataFrame | None,
     release_dates: pd.Series,
-    n_bootstrap: int = 1000,
-    rng: np.random.Generator | None = None,
+    draws: SharedDraws | None = None,
     weighting: str = "invsqrt_task_weight",
     regularization: float = 0.1,
     samples: pd.DataFrame | None = None,
@@ -52,6 +55,10 @@ def trend_inputs(
 
     Parameters
     ----------
+    draws : horizonlib.model.shared_draws.SharedDraws, optional
+        The build's shared draws, from which the fitted path's replicates are fitted (the whole
+        of ``runs``, so they are the replicates of every other chapter); not needed when
+        ``samples`` is given.
     samples : pandas.DataFrame, optional
         :func:`horizonlib.model.bootstrap.bootstrap_horizons` of ``runs`` (long: ``replicate,
         dataset, alias, p, horizon_min``, minutes). When given, the fitted path takes its
@@ -72,16 +79,16 @@ def trend_inputs(
         wide = samples_wide(published_samples)
         source = "published"
     else:
-        if runs is None or (rng is None and samples is None):
-            raise ValueError("without published fits, pass runs and an explicit rng or samples")
+        if runs is None or (draws is None and samples is None):
+            raise ValueError("without published fits, pass runs and the shared draws or samples")
         datasets = list(pd.unique(runs["dataset"]))
         fits = fit_horizons(runs, weighting, regularization, (50,))
         fits["_order"] = fits["dataset"].map(datasets.index)
         fits = fits.sort_values("_order").drop_duplicates("display_name", keep="last")
         keep = set(zip(fits["dataset"], fits["alias"]))
-        sub = runs[[(d, a) in keep for d, a in zip(runs["dataset"], runs["alias"])]]
         if samples is None:
-            samples = bootstrap_horizons(sub, n_bootstrap, rng, weighting, regularization, (50,))
+            samples = bootstrap_horizons(runs, weighting=weighting, regularization=regularization,
+                                         success_percents=(50,), draws=draws)
         chosen = np.array([(d, a) in keep for d, a in zip(samples["dataset"], samples["alias"])],
                           dtype=bool)
         samples = samples[np.isclose(samples["p"].to_numpy(dtype=float), 0.5) & chosen]

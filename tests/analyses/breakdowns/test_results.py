@@ -8,6 +8,7 @@ from horizonlib.analyses.breakdowns import rebench
 from horizonlib.analyses.breakdowns import results as breakdown_results
 from horizonlib.analyses.breakdowns import subsets
 from horizonlib.report.results import write_results, append_results
+from horizonlib.model.shared_draws import SharedDraws
 
 from tests.analyses.breakdowns.toy_runs import simulated
 
@@ -17,8 +18,8 @@ def test_results_rows_fit_the_schemas(tmp_path):
     kernel = "ai_rd_sim_optimize_kernel/main"
     rng = np.random.default_rng(0)
     draws = rebench.rebench_task_draws(runs, 20, rng)
-    fits = subsets.subset_fits(runs, subsets.standard_subsets(runs, [kernel]), n_bootstrap=20,
-                               rng=rng)
+    fits = subsets.subset_fits(runs, subsets.standard_subsets(runs, [kernel]),
+                               draws=SharedDraws(20, seed=0))
     loo = pd.concat([influence_refits.leave_one_out(runs, "task"),
                      influence_refits.leave_one_out(runs, "family")])
     abl = breakdown_results.ablation_rows(rebench.weight_share(runs), fits,

@@ -9,7 +9,9 @@ from horizonlib.analyses.breakdowns import results as breakdown_results
 from horizonlib.analyses.breakdowns import selection
 from horizonlib.analyses.breakdowns import subsets
 from horizonlib.data.simulate import PLANTED
+from horizonlib.model.bootstrap import bootstrap_horizons
 from horizonlib.model.horizons import fit_horizons
+from horizonlib.model.shared_draws import SharedDraws
 
 from tests.analyses.breakdowns.toy_runs import kernel_case, simulated
 
@@ -19,7 +21,7 @@ def test_subset_fits_points_equal_fits_on_the_subset_and_rebench_is_unidentified
     masks = subsets.standard_subsets(runs, ["ai_rd_sim_optimize_kernel/main", "not/a_task"])
     assert set(masks) == {"all tasks", "without RE-Bench", "RE-Bench only",
                           "without ai_rd_sim_optimize_kernel/main"}
-    fits = subsets.subset_fits(runs, masks, n_bootstrap=60, rng=np.random.default_rng(5))
+    fits = subsets.subset_fits(runs, masks, draws=SharedDraws(60, seed=5))
     assert len(fits) == 6 * 4
     for name in ["all tasks", "without RE-Bench", "without ai_rd_sim_optimize_kernel/main"]:
         ref = fit_horizons(runs[masks[name]], "invsqrt_task_weight", 0.1, [50]).set_index("alias")
@@ -39,7 +41,7 @@ def test_subset_fits_points_equal_fits_on_the_subset_and_rebench_is_unidentified
 def test_subset_fit_recovers_planted_horizon_unregularized():
     runs = simulated(seed=11)
     fits = subsets.subset_fits(runs, {"all tasks": np.ones(len(runs), bool)}, regularization=0.0,
-                               n_bootstrap=100, rng=np.random.default_rng(2))
+                               draws=SharedDraws(100, seed=2))
     merged = fits.merge(PLANTED, on="alias", suffixes=("", "_true"))
     # the planted 50% horizon lies inside the 95% interval for (nearly) every model
     inside = (merged["ci_low_min"] <= merged["p50_min_true"]) & (merged["p50_min_true"] <= merged["ci_high_min"])
@@ -53,25 +55,23 @@ def test_wide_rebench_lengths_are_identified():
     rb = (runs["task_source"] == "RE-Bench").to_numpy()
     codes = pd.factorize(runs.loc[rb, "task_id"], sort=True)[0]
     runs.loc[rb, "human_minutes"] = 60.0 * 2.0 ** codes  # 1 h to 16 h
-    fits = subsets.subset_fits(runs, subsets.standard_subsets(runs), n_bootstrap=20,
-                               rng=np.random.default_rng(0))
+    fits = subsets.subset_fits(runs, subsets.standard_subsets(runs), draws=SharedDraws(20, seed=0))
     rbfit = fits[fits["subset"] == "RE-Bench only"]
     np.testing.assert_allclose(rbfit["log2_spread"], 4.0)
     assert not (rbfit["status"] == "unidentified").any()
 
 
-def test_subset_fits_need_all_tasks_and_a_generator():
+def test_subset_fits_need_all_tasks_and_shared_draws():
     runs = simulated()
     with pytest.raises(ValueError, match="all tasks"):
-        subsets.subset_fits(runs, {"x": np.ones(len(runs), bool)}, rng=np.random.default_rng(0))
-    with pytest.raises(TypeError):
-        subsets.subset_fits(runs, subsets.standard_subsets(runs), rng=None)
+        subsets.subset_fits(runs, {"x": np.ones(len(runs), bool)}, draws=SharedDraws(5, seed=0))
+    with pytest.raises(TypeError, match="SharedDraws"):
+        subsets.subset_fits(runs, subsets.standard_subsets(runs), draws=None)
 
 
 def test_predictions_are_the_fitted_curve_at_rebench_lengths():
     runs = simulated()
-    fits = subsets.subset_fits(runs, subsets.standard_subsets(runs), n_bootstrap=10,
-                               rng=np.random.default_rng(0))
+    fits = subsets.subset_fits(runs, subsets.standard_subsets(runs), draws=SharedDraws(10, seed=0))
     pred = subsets.rebench_predictions(runs, fits)
     assert len(pred) == 6 * 5
     row = pred.iloc[0]
@@ -84,7 +84,7 @@ def test_predictions_are_the_fitted_curve_at_rebench_lengths():
 def test_kernel_models_counts_only_models_that_ran_the_task():
     runs = kernel_case()
     fits = subsets.subset_fits(runs, subsets.standard_subsets(runs, ["ai_rd_k/main"]),
-                               n_bootstrap=10, rng=np.random.default_rng(0))
+                               draws=SharedDraws(10, seed=0))
     ran = subsets.kernel_models(fits, "ai_rd_k/main")
     assert list(ran["alias"]) == ["a"]
     assert subsets.kernel_models(fits, None).empty
@@ -105,3 +105,20 @@ def test_prediction_table_known_answer():
     got = table.set_index("model")
     assert got.loc["a", "observed"] == pytest.approx(0.1)
     assert got.loc["a", "gap"] == pytest.approx(0.1) and got.loc["b", "gap"] == pytest.approx(-0.1)
+
+
+def test_all_task_replicates_read_from_the_headline_table_equal_the_refit():
+    runs = simulated()
+    masks = subsets.standard_subsets(runs, ["ai_rd_sim_optimize_kernel/main"])
+    draws = SharedDraws(30, seed=6)
+    samples = bootstrap_horizons(runs, draws=draws, success_percents=(50,))
+    refit = subsets.subset_fits(runs, masks, draws=draws)
+    read = subsets.subset_fits(runs, masks, draws=draws, samples=samples)
+    pd.testing.assert_frame_equal(read.drop(columns=["ci_low_min", "ci_high_min", "ratio_ci_low",
+                                                     "ratio_ci_high"]),
+                                  refit.drop(columns=["ci_low_min", "ci_high_min", "ratio_ci_low",
+                                                      "ratio_ci_high"]))
+    for col in ("ci_low_min", "ci_high_min", "ratio_ci_low", "ratio_ci_high"):
+        np.testing.assert_allclose(read[col], refit[col], rtol=1e-7, err_msg=col)
+    with pytest.raises(ValueError, match="expected the 30"):
+        subsets.subset_fits(runs, masks, draws=draws, samples=samples.iloc[1:])

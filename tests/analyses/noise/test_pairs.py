@@ -7,6 +7,7 @@ import pytest
 from horizonlib.analyses.noise import levels as noise_levels
 from horizonlib.analyses.noise import pairs as noise_pairs
 from horizonlib.analyses.noise import results as noise_results
+from horizonlib.model.shared_draws import SharedDraws
 
 from tests.analyses.noise.toy_runs import identical_models
 
@@ -20,14 +21,21 @@ def test_published_ratio():
 
 def test_compare_pairs_and_widths():
     df = identical_models()
-    table, missing = noise_pairs.compare_pairs(df, [("A", "B"), ("A", "Z")], 100,
-                                               np.random.default_rng(3), kernel_task="ai_rd_0/t0")
+    draws = SharedDraws(100, seed=3)
+    table, missing = noise_pairs.compare_pairs(df, [("A", "B"), ("A", "Z")], draws,
+                                               kernel_task="ai_rd_0/t0")
     assert set(table["metric"]) == {"p50_ratio", "rebench_diff", "rebench_diff_no_kernel"}
     assert len(missing) == 1 and "Z" in missing[0]
-    w = noise_levels.ci_width_by_level(df, "A", "B", 100, np.random.default_rng(4))
+    w = noise_levels.ci_width_by_level(df, "A", "B", draws, np.random.default_rng(4),
+                                       kernel_task="ai_rd_0/t0")
     assert set(w["levels"]) == {"all", "family", "task", "run"}
     assert set(table["dataset_a"]) == set(table["dataset_b"]) == set(df["dataset"])
     assert set(table["alias_a"]) == {"A"} and set(table["alias_b"]) == {"B"}
+    # the "all" row uses the same shared draws as the pair table: the same interval
+    for metric in ("p50_ratio", "rebench_diff", "rebench_diff_no_kernel"):
+        t = table[(table["metric"] == metric) & (table["model_b"] == "B")].iloc[0]
+        a = w[(w["metric"] == metric) & (w["levels"] == "all")].iloc[0]
+        assert (a["ci_low"], a["ci_high"]) == (t["ci_low"], t["ci_high"])
     rows = noise_results.difference_rows(table, w, ("A", "B"))
     assert list(rows.columns[:6]) == ["dataset_a", "alias_a", "display_name_a", "dataset_b",
                                       "alias_b", "display_name_b"]

@@ -9,6 +9,7 @@ from horizonlib.analyses.breakdowns import rebench
 from horizonlib.analyses.breakdowns import subsets
 from horizonlib.report.breakdowns import numbers as breakdown_numbers
 from horizonlib.report.breakdowns import tables as breakdown_tables
+from horizonlib.model.shared_draws import SharedDraws
 
 from tests.analyses.breakdowns.toy_runs import simulated
 
@@ -44,8 +45,8 @@ def test_chapter_numbers_have_the_same_keys_in_every_edition():
     kernel = "ai_rd_sim_optimize_kernel/main"
     rng = np.random.default_rng(0)
     draws = rebench.rebench_task_draws(runs, 20, rng)
-    fits = subsets.subset_fits(runs, subsets.standard_subsets(runs, [kernel]), n_bootstrap=10,
-                               rng=rng)
+    fits = subsets.subset_fits(runs, subsets.standard_subsets(runs, [kernel]),
+                               draws=SharedDraws(10, seed=0))
     loo = influence_refits.leave_one_out_levels(runs)
     args = (rebench.rebench_task_scores(draws), rebench.rebench_means(draws),
             rebench.weight_share(runs), fits, loo, calibration_check.calibration(runs, "source"),

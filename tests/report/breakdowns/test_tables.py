@@ -8,6 +8,7 @@ from horizonlib.analyses.breakdowns import rebench
 from horizonlib.analyses.breakdowns import subsets
 from horizonlib.report.breakdowns import tables as breakdown_tables
 from horizonlib.report.breakdowns import wording as breakdown_words
+from horizonlib.model.shared_draws import SharedDraws
 
 from tests.analyses.breakdowns.toy_runs import kernel_case, simulated
 
@@ -15,8 +16,8 @@ from tests.analyses.breakdowns.toy_runs import kernel_case, simulated
 def test_focus_fit_table_explains_unidentified_rebench_fit():
     runs = simulated()
     kernel = "ai_rd_sim_optimize_kernel/main"
-    fits = subsets.subset_fits(runs, subsets.standard_subsets(runs, [kernel]), n_bootstrap=10,
-                               rng=np.random.default_rng(0))
+    fits = subsets.subset_fits(runs, subsets.standard_subsets(runs, [kernel]),
+                               draws=SharedDraws(10, seed=0))
     table = breakdown_tables.focus_fit_table(fits, rebench.weight_share(runs),
                                              influence_refits.leave_one_out(runs, "task"),
                                              ["Sim-Fir", "o4-mini"], kernel)
@@ -29,7 +30,7 @@ def test_focus_fit_table_explains_unidentified_rebench_fit():
 def test_figure_fits_and_compact_table_show_the_kernel_task_only_for_models_that_ran_it():
     runs = kernel_case()
     fits = subsets.subset_fits(runs, subsets.standard_subsets(runs, ["ai_rd_k/main"]),
-                               n_bootstrap=10, rng=np.random.default_rng(0))
+                               draws=SharedDraws(10, seed=0))
     # the figure keeps "without" rows only for models that ran the task
     shown = breakdown_tables.figure_fits(fits, "ai_rd_k/main")
     assert set(shown.loc[shown["subset"] == "without ai_rd_k/main", "alias"]) == {"a"}
