@@ -31,14 +31,21 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from scipy.optimize import minimize
 from scipy.special import expit, logit
+
+from horizonlib.model.lbfgs_replay import fit_sklearn_lbfgs
 
 #: Status values of a fit. ``ok``: converged optimum. ``no_successes`` / ``no_failures``: every
 #: positive-weight run failed / succeeded, so the optimum is at infinity (no fit). ``separable``:
 #: with ``regularization == 0`` the successes and failures are separated by task length, so the
 #: unpenalized optimum does not exist. ``not_converged``: iteration limit reached.
 STATUSES = ("ok", "no_successes", "no_failures", "separable", "not_converged")
+
+#: The parameter ``solver``: ``exact`` (the true optimum, Newton) or ``metr`` (the replay of
+#: scikit-learn's early-stopping L-BFGS-B that METR's code ran).
+SOLVERS = ("exact", "metr")
+#: Parameter value -> solver name used by :func:`fit_logistic`.
+SOLVER_NAMES = {"exact": "newton", "metr": "sklearn_lbfgs"}
 
 
 @dataclass(frozen=True)
@@ -291,31 +298,6 @@ def fit_binary_batch(
     return LogisticBatchFit(intercept=intercept, slope=slope, status=status, n_iter=n_iter)
 
 
-def _fit_sklearn_lbfgs(x, y, w, lam, tol, max_iter):
-    """Replay of scikit-learn's default ``LogisticRegression`` solver (L-BFGS-B, ``tol=1e-4``).
-
-    scikit-learn minimizes ``L / sum(w)`` over ``(slope, intercept)`` from ``(0, 0)`` with SciPy's
-    L-BFGS-B (``gtol=tol``, ``ftol=64*eps``, ``maxls=50``); at the default ``tol=1e-4`` it stops
-    short of the optimum. METR's published numbers are these early-stopped values, so this replay
-    reproduces them to ~7 digits where the exact optimum differs in the 5th.
-    """
-    sw = float(w.sum())
-    l2 = lam / sw
-
-    def fun(theta):
-        b, a = theta
-        z = a + b * x
-        loss = float((w * (np.logaddexp(0.0, z) - y * z)).sum() / sw) + 0.5 * l2 * b * b
-        r = w * (expit(z) - y) / sw
-        return loss, np.array([float(r @ x) + l2 * b, float(r.sum())])
-
-    res = minimize(fun, np.zeros(2), method="L-BFGS-B", jac=True,
-                   options={"maxiter": max_iter, "maxls": 50, "gtol": tol,
-                            "ftol": 64 * np.finfo(float).eps})
-    status = "ok" if res.success else "not_converged"
-    return float(res.x[1]), float(res.x[0]), status, int(res.nit)
-
-
 def fit_logistic(
     x: np.ndarray,
     y: np.ndarray,
@@ -345,17 +327,19 @@ def fit_logistic(
     max_iter : int, optional
         Iteration limit (100, also scikit-learn's default).
     solver : {"newton", "sklearn_lbfgs"}, optional
-        ``"newton"`` (default): the exact optimum. ``"sklearn_lbfgs"``: replay scikit-learn's
-        default solver, which stops early; use it only to reproduce METR's published digits
-        (they differ from the exact optimum by up to ~1e-4 relative).
+        ``"newton"`` (default; also spelled ``"exact"``): the exact optimum. ``"sklearn_lbfgs"``
+        (also ``"metr"``): replay scikit-learn's default solver, which stops early
+        (:mod:`horizonlib.model.lbfgs_replay`); use it only to reproduce METR's digits (they
+        differ from the exact optimum by up to ~1e-4 relative).
 
     Returns
     -------
     LogisticFit
         ``status`` is ``"ok"`` or names why no finite optimum exists (never a silent NaN).
     """
+    solver = SOLVER_NAMES.get(solver, solver)
     if solver not in ("newton", "sklearn_lbfgs"):
-        raise ValueError(f"solver must be 'newton' or 'sklearn_lbfgs', got {solver!r}")
+        raise ValueError(f"solver must be one of {SOLVERS + tuple(SOLVER_NAMES)}, got {solver!r}")
     if solver == "sklearn_lbfgs":
         # degenerate cases and input checks are shared with the Newton path (no iterations)
         check = fit_logistic_batch(x, y, np.asarray(w, dtype=float)[None, :], regularization,
@@ -363,7 +347,7 @@ def fit_logistic(
         st = str(check.status[0])
         if st != "ok" and st != "not_converged":
             return LogisticFit(np.nan, np.nan, st, 0)
-        a, b, st, nit = _fit_sklearn_lbfgs(np.asarray(x, float), np.asarray(y, float),
+        a, b, st, nit = fit_sklearn_lbfgs(np.asarray(x, float), np.asarray(y, float),
                                            np.asarray(w, float), float(regularization),
                                            1e-4 if tol is None else tol, max_iter)
         if st != "ok":
