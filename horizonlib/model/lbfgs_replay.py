@@ -60,23 +60,14 @@ def fit_sklearn_lbfgs(x, y, w, lam, tol=SKLEARN_TOL, max_iter=SKLEARN_MAX_ITER):
     return float(res.x[1]), float(res.x[0]), status, int(res.nit)
 
 
-def _log1pexp(z):
-    """``log(1 + exp(z))`` by scikit-learn's piecewise formula (its rounding, not numpy's)."""
-    with np.errstate(over="ignore"):
-        return np.select([z <= -37, z <= -2, z <= 18, z <= 33.3],
-                         [np.exp(z), np.log1p(np.exp(z)), np.log(1.0 + np.exp(z)), z + np.exp(-z)], z)
-
-
 def _objective(theta, x, y, W, S, lam):
     """scikit-learn's F and its gradient ``(d/dslope, d/dintercept)`` for each row."""
     b, a = theta[:, 0], theta[:, 1]
     z = x[None, :] * b[:, None] + a[:, None]
-    f = (W * (_log1pexp(z) - y * z)).sum(axis=1) / S + 0.5 * (lam / S) * (b * b)
-    with np.errstate(over="ignore"):
-        e = np.exp(-z)
-        grad = np.where(z > -37, ((1 - y) - y * e) / (1 + e),
-                        ((1 - y) * np.exp(z) - y) / (1 + np.exp(z)))
-    r = W * grad / S[:, None]
+    e = np.exp(-np.abs(z))  # one exponential serves the loss and the sigmoid
+    f = (W * (np.maximum(z, 0.0) + np.log1p(e) - y * z)).sum(axis=1) / S + 0.5 * (lam / S) * (b * b)
+    p = np.where(z >= 0, 1.0, e) / (1.0 + e)
+    r = W * (p - y) / S[:, None]
     g = np.stack([r @ x + (lam / S) * b, r.sum(axis=1)], axis=1)
     return f, g
 

@@ -18,8 +18,9 @@ FLOAT_FORMAT = "%.8g"
 
 #: Column order of each results file; a table missing a column is an error, extra columns too.
 SCHEMAS: dict[str, list[str]] = {
-    "horizons": ["dataset", "model", "p", "horizon_min", "ci_low_min", "ci_high_min", "n_runs",
-                 "n_tasks", "failed_replicates", "source"],
+    "horizons": ["dataset", "model", "p", "horizon_min", "ci_low_min", "ci_high_min",
+                 "ci_low_mc_se_min", "ci_high_mc_se_min", "n_runs", "n_tasks", "n_replicates",
+                 "failed_replicates", "source"],
     "trend": ["window_start", "selection", "models", "doubling_days", "ci_low_days",
               "ci_high_days", "source"],
     "data_overview": ["dataset", "models", "runs", "tasks", "families", "min_human_minutes",
@@ -36,8 +37,9 @@ SCHEMAS: dict[str, list[str]] = {
                          "hack_policy", "dataset", "window_start", "selection", "n_models",
                          "doubling_days"],
     # chapters/template.md (the fork template, off by default): horizons at its own percents
-    "template": ["dataset", "model", "p", "horizon_min", "ci_low_min", "ci_high_min", "n_runs",
-                 "n_tasks", "failed_replicates", "source"],
+    "template": ["dataset", "model", "p", "horizon_min", "ci_low_min", "ci_high_min",
+                 "ci_low_mc_se_min", "ci_high_mc_se_min", "n_runs", "n_tasks", "n_replicates",
+                 "failed_replicates", "source"],
 }
 
 #: Columns that identify a row of each file (the sort key).
