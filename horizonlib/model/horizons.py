@@ -167,7 +167,7 @@ def horizon_table(
             samples = pd.concat([samples[~samples["dataset"].isin(redo.index)], *more],
                                 ignore_index=True)
             table = _interval_rows(point, samples, success_percents, confidence_level)
-    return table
+    return table[HORIZON_RESULT_COLUMNS]
 
 
 def _replicates_needed(table: pd.DataFrame, target: float, cap: int) -> pd.Series:
@@ -177,16 +177,16 @@ def _replicates_needed(table: pd.DataFrame, target: float, cap: int) -> pd.Serie
     lo, hi = table["ci_low_min"].to_numpy(float), table["ci_high_min"].to_numpy(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         goal = target * np.log(hi / lo)
-        need = np.fmax(
-            replicates_for_target(table["ci_low_mc_se_min"].to_numpy(float) / lo, n, goal),
-            replicates_for_target(table["ci_high_mc_se_min"].to_numpy(float) / hi, n, goal))
+        need = np.fmax(replicates_for_target(table["se_ln_low"].to_numpy(float), n, goal),
+                       replicates_for_target(table["se_ln_high"].to_numpy(float), n, goal))
     need = np.minimum(np.where(np.isfinite(goal) & (goal > 0), need, n), cap)
     return pd.Series(need, index=table.index).groupby(table["dataset"]).max()
 
 
 def _interval_rows(point: pd.DataFrame, samples: pd.DataFrame, success_percents,
                    confidence_level: float) -> pd.DataFrame:
-    """Percentile interval, its Monte Carlo errors and counts for every (model, p)."""
+    """Percentile interval, its Monte Carlo errors and counts for every (model, p), plus the
+    errors of ``ln(bound)`` (``se_ln_low``, ``se_ln_high``) that the replicate rule reads."""
     lo_q, hi_q = (1 - confidence_level) / 2, (1 + confidence_level) / 2
     ok = (samples["status"] == "ok").to_numpy()
     keyed = samples.assign(value=np.where(ok, samples["horizon_min"].to_numpy(float), np.nan))
@@ -197,7 +197,12 @@ def _interval_rows(point: pd.DataFrame, samples: pd.DataFrame, success_percents,
     values = wide.to_numpy(float)
     lo, hi = interval_bounds(values, confidence_level)
     se_lo, se_hi = bound_mc_se(values, lo_q), bound_mc_se(values, hi_q)
-    stats = pd.DataFrame({"lo": lo, "hi": hi, "se_lo": se_lo, "se_hi": se_hi},
+    # errors of ln(bound) for the replicate rule: the same order statistics on the log scale
+    # (se / bound would be meaningless where a bound spans orders of magnitude)
+    with np.errstate(divide="ignore"):
+        logs = np.log(values)
+    stats = pd.DataFrame({"lo": lo, "hi": hi, "se_lo": se_lo, "se_hi": se_hi,
+                          "se_ln_lo": bound_mc_se(logs, lo_q), "se_ln_hi": bound_mc_se(logs, hi_q)},
                          index=wide.columns).join(counts)
     rows = []
     for _, r in point.iterrows():
@@ -216,5 +221,7 @@ def _interval_rows(point: pd.DataFrame, samples: pd.DataFrame, success_percents,
                 "n_replicates": 0 if st is None else int(st["n_replicates"]),
                 "failed_replicates": 0 if st is None else int(st["blank"]),
                 "source": "fitted",
+                "se_ln_low": np.nan if st is None else float(st["se_ln_lo"]),
+                "se_ln_high": np.nan if st is None else float(st["se_ln_hi"]),
             })
-    return pd.DataFrame(rows, columns=HORIZON_RESULT_COLUMNS)
+    return pd.DataFrame(rows, columns=HORIZON_RESULT_COLUMNS + ["se_ln_low", "se_ln_high"])
