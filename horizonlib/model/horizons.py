@@ -55,9 +55,9 @@ def fit_horizons(
         L2 penalty on the slope (0.1: METR until early 2026; METR's March 2026 results used 1e-5).
     success_percents : sequence of int, optional
         Success probabilities in percent; one ``p{percent}_min`` column each.
-    solver : {"newton", "sklearn_lbfgs"}, optional
-        ``"newton"``: exact optimum. ``"sklearn_lbfgs"``: replay scikit-learn's early-stopping
-        default, to reproduce METR's published digits.
+    solver : {"newton", "sklearn_lbfgs"} or {"exact", "metr"}, optional
+        ``"newton"`` (= the parameter value ``"exact"``): exact optimum. ``"sklearn_lbfgs"``
+        (= ``"metr"``): replay scikit-learn's early-stopping default, to reproduce METR's digits.
 
     Returns
     -------
