@@ -82,29 +82,45 @@ def draw_dataset_replicates(runs: pd.DataFrame, n_bootstrap: int,
     return out
 
 
-def _fit_model_replicates(x, y, task_codes, w, counts, regularization, renormalize, solver):
-    """Fit one model on every replicate; runs aggregated into (task, success) cells."""
-    # A model's weight is constant within a task, so runs of one task with equal y are
-    # interchangeable: sum their weights (fewer points, identical objective).
+def _fit_dataset_replicates(x, y, task_codes, alias_codes, n_models, w, counts, regularization,
+                            renormalize, solver):
+    """Fit every model of one dataset on every replicate in ONE batched call.
+
+    A model's weight is constant within a task, so its runs of one task with equal ``y`` are
+    interchangeable: their weights are summed into a (task, success) cell (fewer points, the
+    same objective). All models share the dataset's cells (weight 0 where a model has none),
+    so the fits of all models and replicates are the rows of one weight matrix, model-major.
+
+    Returns
+    -------
+    intercept, slope, status : numpy.ndarray of length ``n_models * R`` (row ``m * R + r``).
+    """
+    R = counts.shape[0]
     cell_codes, cell_index = pd.factorize(pd.MultiIndex.from_arrays([task_codes, y]), sort=True)
-    order = np.argsort(cell_codes, kind="stable")
-    bounds = np.searchsorted(cell_codes[order], np.arange(len(cell_index)))
-    Wrun = counts[:, order] * w[order][None, :]
-    Wcell = np.add.reduceat(Wrun, bounds, axis=1)
-    first = order[bounds]
-    xc, yc = x[first], y[first]
+    C = len(cell_index)
+    key = alias_codes * C + cell_codes
+    order = np.argsort(key, kind="stable")
+    slots, bounds = np.unique(key[order], return_index=True)
+    W = np.zeros((R, n_models * C))
+    W[:, slots] = np.add.reduceat(counts[:, order] * w[order][None, :], bounds, axis=1)
+    W = W.reshape(R, n_models, C).transpose(1, 0, 2).reshape(n_models * R, C)
+    cell_first = np.zeros(C, dtype=np.int64)
+    cell_first[cell_codes[::-1]] = np.arange(len(cell_codes))[::-1]  # first run of each cell
+    xc, yc = x[cell_first], y[cell_first]
     if renormalize:
-        tot = Wcell.sum(axis=1, keepdims=True)
-        Wcell = np.divide(Wcell, tot, out=np.zeros_like(Wcell), where=tot > 0)
+        tot = W.sum(axis=1, keepdims=True)
+        W = np.divide(W, tot, out=np.zeros_like(W), where=tot > 0)
     if solver == "metr":
-        status, _, _ = degenerate_status(xc, yc, Wcell, regularization)
-        intercept, slope = np.full(len(Wcell), np.nan), np.full(len(Wcell), np.nan)
+        status, _, _ = degenerate_status(xc, yc, W, regularization)
+        intercept, slope = np.full(len(W), np.nan), np.full(len(W), np.nan)
         ok = np.flatnonzero(status == "ok")
-        intercept[ok], slope[ok], _ = fit_lbfgs_batch(xc, yc, Wcell[ok], regularization)
+        intercept[ok], slope[ok], _ = fit_lbfgs_batch(xc, yc, W[ok], regularization)
     else:
-        res = fit_logistic_batch(xc, yc, Wcell, regularization)
+        res = fit_logistic_batch(xc, yc, W, regularization)
         intercept, slope, status = res.intercept, res.slope, res.status.copy()
-    status[counts.sum(axis=1) == 0] = "no_runs"
+    drawn = np.zeros((R, n_models), dtype=np.int64)
+    np.add.at(drawn.T, alias_codes, counts.T)  # runs of each model drawn in each replicate
+    status[drawn.T.ravel() == 0] = "no_runs"
     return intercept, slope, status
 
 
@@ -158,7 +174,7 @@ def bootstrap_horizons(
     renormalize : bool, optional
         Rescale each replicate's weights to sum to 1 per model (not METR's choice).
     progress : callable, optional
-        Called as ``progress(done, total)`` after each model's replicates are fitted (counts
+        Called as ``progress(done, total)`` after each dataset's replicates are fitted (counts
         of (dataset, alias) models), e.g. to advance a console progress bar. Does not touch
         ``rng``, so results are the same with or without it.
 
@@ -194,24 +210,23 @@ def bootstrap_horizons(
         x_all = np.log2(sub["human_minutes"].to_numpy(dtype=float))
         y_all = sub["success"].to_numpy(dtype=float)
         w_ds = w_all[idx_ds]
-        for alias in sorted(sub["alias"].unique()):
-            cols = np.flatnonzero((sub["alias"] == alias).to_numpy())
-            a, b, status = _fit_model_replicates(
-                x_all[cols], y_all[cols], ds_draws.run_task_index[cols], w_ds[cols],
-                ds_draws.run_counts[:, cols], regularization, renormalize, solver)
-            h = horizon_at(ps[None, :], a[:, None], b[:, None])  # (R, P)
-            R = len(a)
-            out.append(pd.DataFrame({
-                "replicate": np.repeat(np.arange(R), len(ps)),
-                "dataset": dataset,
-                "alias": alias,
-                "p": np.tile(ps, R),
-                "horizon_min": np.asarray(h, dtype=float).ravel(),
-                "status": np.repeat(status.astype(str), len(ps)),
-            }))
-            done += 1
-            if progress is not None:
-                progress(done, n_models)
+        alias_codes, aliases = pd.factorize(sub["alias"], sort=True)
+        a, b, status = _fit_dataset_replicates(
+            x_all, y_all, ds_draws.run_task_index, alias_codes, len(aliases), w_ds,
+            ds_draws.run_counts, regularization, renormalize, solver)
+        h = horizon_at(ps[None, :], a[:, None], b[:, None])  # (M * R, P), model-major
+        R = int(n_bootstrap)
+        out.append(pd.DataFrame({
+            "replicate": np.tile(np.repeat(np.arange(R), len(ps)), len(aliases)),
+            "dataset": dataset,
+            "alias": np.repeat(np.asarray(aliases, dtype=object), R * len(ps)),
+            "p": np.tile(ps, R * len(aliases)),
+            "horizon_min": np.asarray(h, dtype=float).ravel(),
+            "status": np.repeat(status.astype(str), len(ps)),
+        }))
+        done += len(aliases)
+        if progress is not None:
+            progress(done, n_models)
     if not out:
         return pd.DataFrame(columns=["replicate", "dataset", "alias", "p", "horizon_min", "status"])
     return pd.concat(out, ignore_index=True)
