@@ -119,7 +119,7 @@ def draw_replicates(runs: pd.DataFrame, n_bootstrap: int, rng: np.random.Generat
             draws = N[:, :, None]
         else:
             draws = rng.multinomial(N, np.full(n, 1.0 / n))  # (R, G, n)
-        run_counts[:, cols.ravel()] = draws.reshape(R, -1)
+        run_counts[:, cols.ravel()] = draws.reshape(R, cols.size)
     return ReplicateDraws(
         families=np.asarray(families), tasks=np.asarray(tasks),
         task_family_index=task_family_index, family_counts=family_counts,

@@ -124,3 +124,11 @@ def test_interval_agreement_flags_only_beyond_noise():
     np.testing.assert_allclose(out["metr_ci_low_mc_se_min"], [0.2, 0.2])
     assert list(out["differs"]) == [False, True]
     assert out.loc[1, "low_z"] == pytest.approx(-0.6 / np.hypot(0.1, 0.2))
+
+
+@pytest.mark.parametrize("bootstrap_rng", ["numpy", "metr"])
+def test_zero_replicates_give_no_interval(bootstrap_rng):
+    table = horizon_table(_toy_runs(1), n_bootstrap=0, rng=np.random.default_rng(1),
+                          bootstrap_rng=bootstrap_rng)
+    assert (table["n_replicates"] == 0).all() and table["ci_low_min"].isna().all()
+    assert table["ci_high_mc_se_min"].isna().all() and table["horizon_min"].notna().all()
