@@ -88,8 +88,9 @@ def _fit_dataset_replicates(x, y, task_codes, alias_codes, n_models, w, counts, 
 
     A model's weight is constant within a task, so its runs of one task with equal ``y`` are
     interchangeable: their weights are summed into a (task, success) cell (fewer points, the
-    same objective). All models share the dataset's cells (weight 0 where a model has none),
-    so the fits of all models and replicates are the rows of one weight matrix, model-major.
+    same objective). Each model keeps its own cells, padded with zero weight to the largest
+    model's count, so the fits of all models and replicates are the rows of one weight matrix
+    (model-major) with per-row points (:mod:`horizonlib.model.batch_rows`).
 
     Returns
     -------
@@ -99,17 +100,25 @@ def _fit_dataset_replicates(x, y, task_codes, alias_codes, n_models, w, counts, 
     cell_codes, cell_index = pd.factorize(pd.MultiIndex.from_arrays([task_codes, y]), sort=True)
     C = len(cell_index)
     key = alias_codes * C + cell_codes
-    order = np.argsort(key, kind="stable")
+    order = np.argsort(key, kind="stable")  # runs by (model, cell), input order within
     slots, bounds = np.unique(key[order], return_index=True)
+    slot_model, slot_cell = slots // C, slots % C
+    # position of each (model, cell) among that model's cells, in (task, success) order
+    model_first = np.searchsorted(slot_model, np.arange(n_models))
+    local = np.arange(len(slots)) - model_first[slot_model]
+    width = int(local.max()) + 1 if len(slots) else 0
     # np.take gathers the columns ~8x faster than fancy indexing counts[:, order]
-    by_key = np.take(counts, order, axis=1)  # (R, n_runs): by (model, cell), input order within
+    by_key = np.take(counts, order, axis=1)
     sums = np.add.reduceat(by_key * w[order][None, :], bounds, axis=1)  # (R, slots)
-    W = np.zeros((R, n_models * C))
-    W[:, slots] = sums
-    W = W.reshape(R, n_models, C).transpose(1, 0, 2).reshape(n_models * R, C)
+    W = np.zeros((n_models, width, R))
+    W[slot_model, local] = sums.T
+    W = W.transpose(0, 2, 1).reshape(n_models * R, width)
     cell_first = np.zeros(C, dtype=np.int64)
     cell_first[cell_codes[::-1]] = np.arange(len(cell_codes))[::-1]  # first run of each cell
-    xc, yc = x[cell_first], y[cell_first]
+    xm, ym = np.zeros((n_models, width)), np.zeros((n_models, width))
+    xm[slot_model, local] = x[cell_first[slot_cell]]
+    ym[slot_model, local] = y[cell_first[slot_cell]]
+    xc, yc = np.repeat(xm, R, axis=0), np.repeat(ym, R, axis=0)
     if renormalize:
         tot = W.sum(axis=1, keepdims=True)
         W = np.divide(W, tot, out=np.zeros_like(W), where=tot > 0)
@@ -117,7 +126,7 @@ def _fit_dataset_replicates(x, y, task_codes, alias_codes, n_models, w, counts, 
         status, _, _ = degenerate_status(xc, yc, W, regularization)
         intercept, slope = np.full(len(W), np.nan), np.full(len(W), np.nan)
         ok = np.flatnonzero(status == "ok")
-        intercept[ok], slope[ok], _ = fit_lbfgs_batch(xc, yc, W[ok], regularization)
+        intercept[ok], slope[ok], _ = fit_lbfgs_batch(xc[ok], yc[ok], W[ok], regularization)
     else:
         res = fit_logistic_batch(xc, yc, W, regularization)
         intercept, slope, status = res.intercept, res.slope, res.status.copy()

@@ -28,6 +28,8 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.special import expit
 
+from horizonlib.model.batch_rows import as_rows, row_dot, take_rows
+
 EPS = np.finfo(float).eps
 #: scikit-learn's settings of L-BFGS-B.
 SKLEARN_TOL, SKLEARN_MAX_ITER, SKLEARN_MAXLS, MEMORY = 1e-4, 100, 50, 10
@@ -63,12 +65,13 @@ def fit_sklearn_lbfgs(x, y, w, lam, tol=SKLEARN_TOL, max_iter=SKLEARN_MAX_ITER):
 def _objective(theta, x, y, W, S, lam):
     """scikit-learn's F and its gradient ``(d/dslope, d/dintercept)`` for each row."""
     b, a = theta[:, 0], theta[:, 1]
-    z = x[None, :] * b[:, None] + a[:, None]
+    z = as_rows(x) * b[:, None] + a[:, None]
     e = np.exp(-np.abs(z))  # one exponential serves the loss and the sigmoid
-    f = (W * (np.maximum(z, 0.0) + np.log1p(e) - y * z)).sum(axis=1) / S + 0.5 * (lam / S) * (b * b)
+    f = (W * (np.maximum(z, 0.0) + np.log1p(e) - as_rows(y) * z)).sum(axis=1) / S \
+        + 0.5 * (lam / S) * (b * b)
     p = np.where(z >= 0, 1.0, e) / (1.0 + e)
-    r = W * (p - y) / S[:, None]
-    g = np.stack([r @ x + (lam / S) * b, r.sum(axis=1)], axis=1)
+    r = W * (p - as_rows(y)) / S[:, None]
+    g = np.stack([row_dot(r, x) + (lam / S) * b, r.sum(axis=1)], axis=1)
     return f, g
 
 
@@ -197,9 +200,9 @@ def fit_lbfgs_batch(x, y, W, regularization, *, tol=SKLEARN_TOL, max_iter=SKLEAR
 
     Parameters
     ----------
-    x : numpy.ndarray, shape (n,)
-        log2 human minutes of each point.
-    y : numpy.ndarray, shape (n,)
+    x : numpy.ndarray, shape (n,) or (n_fits, n)
+        log2 human minutes of each point (shared, or per fit: :mod:`horizonlib.model.batch_rows`).
+    y : numpy.ndarray, shape like ``x``
         0/1 outcome of each point.
     W : numpy.ndarray, shape (n_fits, n)
         Sample weights of each fit (every row with both outcomes present).
@@ -251,7 +254,7 @@ def fit_lbfgs_batch(x, y, W, regularization, *, tol=SKLEARN_TOL, max_iter=SKLEAR
         k = np.flatnonzero(active)
         if k.size == 0:
             break
-        f[k], g[k] = _objective(theta_x[k], x, y, W[k], S_w[k], lam)
+        f[k], g[k] = _objective(theta_x[k], take_rows(x, k), take_rows(y, k), W[k], S_w[k], lam)
         n_eval[k] += 1
         gd = np.einsum("ij,ij->i", g[k], d[k])
         done = _dcsrch(st, k, f[k], gd)
@@ -289,5 +292,6 @@ def fit_lbfgs_batch(x, y, W, regularization, *, tol=SKLEARN_TOL, max_iter=SKLEAR
         start[acc] = True
     intercept, slope = theta_x[:, 1].copy(), theta_x[:, 0].copy()
     for i in np.flatnonzero(fallback):  # rare solver branches: SciPy itself
-        intercept[i], slope[i], _, n_iter[i] = fit_sklearn_lbfgs(x, y, W[i], lam, tol, max_iter)
+        intercept[i], slope[i], _, n_iter[i] = fit_sklearn_lbfgs(
+            x if x.ndim == 1 else x[i], y if y.ndim == 1 else y[i], W[i], lam, tol, max_iter)
     return intercept, slope, n_iter

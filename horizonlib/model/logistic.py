@@ -33,6 +33,7 @@ from typing import Callable
 import numpy as np
 from scipy.special import expit, logit
 
+from horizonlib.model.batch_rows import as_rows, row_dot, take_rows
 from horizonlib.model.lbfgs_replay import fit_sklearn_lbfgs
 
 #: Status values of a fit. ``ok``: converged optimum. ``no_successes`` / ``no_failures``: every
@@ -114,8 +115,8 @@ class Link:
 
     def objective(self, a, b, x, y, W, lam):
         """Penalized weighted loss of each fit ``(a[r], b[r])`` with weights ``W[r]``."""
-        z = a[:, None] + b[:, None] * x[None, :]
-        return (W * self.loss(z, y[None, :])).sum(axis=1) + 0.5 * lam * b * b
+        z = a[:, None] + b[:, None] * as_rows(x)
+        return (W * self.loss(z, as_rows(y))).sum(axis=1) + 0.5 * lam * b * b
 
 
 def _logistic_derivatives(z, y):
@@ -136,14 +137,14 @@ def degenerate_status(x, y, W, lam):
     separation has no finite optimum either) and ``not_converged`` (one distinct ``x``: the
     slope is not identified).
     """
-    s1 = W @ y
-    s0 = W @ (1.0 - y)
+    s1 = row_dot(W, y)
+    s0 = row_dot(W, 1.0 - y)
     status = np.full(W.shape[0], "ok", dtype=object)
     status[s1 <= 0] = "no_successes"
     status[(s1 > 0) & (s0 <= 0)] = "no_failures"
     if lam == 0:
-        succ = (W > 0) & (y[None, :] > 0)
-        fail = (W > 0) & (y[None, :] < 1)
+        succ = (W > 0) & (as_rows(y) > 0)
+        fail = (W > 0) & (as_rows(y) < 1)
         max_s = np.where(succ, x, -np.inf).max(axis=1)
         min_s = np.where(succ, x, np.inf).min(axis=1)
         max_f = np.where(fail, x, -np.inf).max(axis=1)
@@ -171,9 +172,9 @@ def fit_logistic_batch(
 
     Parameters
     ----------
-    x : array_like, shape (n,)
-        log2 human minutes of each point.
-    y : array_like, shape (n,)
+    x : array_like, shape (n,) or (n_fits, n)
+        log2 human minutes of each point (shared by all fits, or one row per fit).
+    y : array_like, shape like ``x``
         Success in [0, 1] (0/1 for binarized scores).
     w : array_like, shape (n_fits, n) or (n,)
         Non-negative sample weights (dimensionless).
@@ -213,8 +214,9 @@ def fit_binary_batch(
     W = np.asarray(w, dtype=float)
     if W.ndim == 1:
         W = W[None, :]
-    if x.ndim != 1 or y.shape != x.shape or W.shape[1] != x.shape[0]:
-        raise ValueError("x, y must be 1-D of length n and w of shape (n_fits, n)")
+    if x.ndim not in (1, 2) or y.shape != x.shape or W.shape[1] != x.shape[-1] or (
+            x.ndim == 2 and x.shape[0] != W.shape[0]):
+        raise ValueError("x, y must be of shape (n,) or (n_fits, n) and w of shape (n_fits, n)")
     if not np.all(np.isfinite(x)):
         raise ValueError("x (log2 minutes) must be finite")
     if np.any((y < 0) | (y > 1)) or np.any(np.isnan(y)):
@@ -234,29 +236,30 @@ def fit_binary_batch(
 
     active = np.flatnonzero(status == "ok")
     if active.size:
-        Wa = W[active]
+        Wa, Xa, Ya = W[active], take_rows(x, active), take_rows(y, active)
         a = link.start(s1[active] / wsum[active])
         b = np.zeros(active.size)
-        xscale = max(1.0, float(np.max(np.abs(x))))
+        xscale = np.maximum(1.0, np.max(np.abs(Xa), axis=-1))  # scalar, or one per fit
         gtol_a = tol * wsum[active]
         gtol_b = tol * wsum[active] * xscale
         iters = np.zeros(active.size, dtype=np.int64)
         done = np.zeros(active.size, dtype=bool)
-        f = link.objective(a, b, x, y, Wa, lam)
+        f = link.objective(a, b, Xa, Ya, Wa, lam)
         for _ in range(max_iter + 1):
             todo = np.flatnonzero(~done)
             if todo.size == 0:
                 break
             at, bt, Wt = a[todo], b[todo], Wa[todo]
-            z = at[:, None] + bt[:, None] * x[None, :]
-            g, h = link.derivatives(z, y[None, :])
+            Xt, Yt = take_rows(Xa, todo), take_rows(Ya, todo)
+            z = at[:, None] + bt[:, None] * as_rows(Xt)
+            g, h = link.derivatives(z, as_rows(Yt))
             r = Wt * g
             ga = r.sum(axis=1)
-            gb = r @ x + lam * bt
+            gb = row_dot(r, Xt) + lam * bt
             h = Wt * h
             haa = h.sum(axis=1)
-            hab = h @ x
-            hbb = h @ (x * x) + lam
+            hab = row_dot(h, Xt)
+            hbb = row_dot(h, Xt * Xt) + lam
             conv = (np.abs(ga) <= gtol_a[todo]) & (np.abs(gb) <= gtol_b[todo])
             done[todo[conv]] = True
             stepping = ~conv & (iters[todo] < max_iter)
@@ -281,7 +284,8 @@ def fit_binary_batch(
                     break
                 ta = a[idx[sel]] - step[sel] * da[sel]
                 tb = b[idx[sel]] - step[sel] * db[sel]
-                tf = link.objective(ta, tb, x, y, Wa[idx[sel]], lam)
+                tf = link.objective(ta, tb, take_rows(Xa, idx[sel]), take_rows(Ya, idx[sel]),
+                                    Wa[idx[sel]], lam)
                 # accept a decrease, or an increase within floating-point noise of L (near the
                 # optimum the Newton step changes L by less than its rounding error)
                 ok = np.isfinite(tf) & (tf <= f0[sel] + 1e-13 * (np.abs(f0[sel]) + wsum[active][idx[sel]]))
