@@ -40,3 +40,21 @@ def test_replay_stops_short_of_the_exact_optimum():
     gap = np.abs(b / exact.slope - 1)
     assert gap.max() < 0.05
     assert gap.max() > 1e-8  # not the optimum to machine precision
+
+
+def test_per_fit_points_equal_separate_shared_point_fits():
+    """Two groups of fits on different points, stacked with zero-padded per-row points, give
+    the fits of each group run alone (both solvers)."""
+    x1, y1, W1 = _problems(seed=1, n_tasks=30, n_fits=20)
+    x2, y2, W2 = _problems(seed=2, n_tasks=25, n_fits=15)
+    width = len(x1)
+    pad = width - len(x2)
+    X = np.vstack([np.repeat(x1[None], len(W1), 0), np.repeat(np.r_[x2, np.zeros(pad)][None], len(W2), 0)])
+    Y = np.vstack([np.repeat(y1[None], len(W1), 0), np.repeat(np.r_[y2, np.zeros(pad)][None], len(W2), 0)])
+    W = np.vstack([W1, np.hstack([W2, np.zeros((len(W2), pad))])])
+    stacked = fit_logistic_batch(X, Y, W, 0.1)
+    alone = [fit_logistic_batch(x1, y1, W1, 0.1), fit_logistic_batch(x2, y2, W2, 0.1)]
+    np.testing.assert_allclose(stacked.slope, np.r_[alone[0].slope, alone[1].slope], rtol=1e-10)
+    a, b, _ = fit_lbfgs_batch(X, Y, W, 0.1)
+    b_alone = np.r_[fit_lbfgs_batch(x1, y1, W1, 0.1)[1], fit_lbfgs_batch(x2, y2, W2, 0.1)[1]]
+    np.testing.assert_allclose(b, b_alone, rtol=1e-10)
