@@ -158,7 +158,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 # --- fit --------------------------------------------------------------------------------------
 
 FIT_KEYS = ["runs", "weighting", "regularization", "success_percents", "confidence_level",
-            "n_bootstrap", "seed"]
+            "n_bootstrap", "seed", "bootstrap_rng", "solver", "mc_error_target", "n_bootstrap_max"]
 
 
 def _add_fit(sub: argparse._SubParsersAction) -> None:
@@ -188,16 +188,24 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     params = load_params(args.params, overrides_from_args(args, FIT_KEYS))
     runs = load_runs(params["runs"])
     print(f"[fit] {len(runs):,} runs of {runs.groupby(['dataset', 'alias']).ngroups} models; "
-          f"{params['n_bootstrap']:,} bootstrap replicates …", flush=True)
+          f"{params['n_bootstrap']:,} bootstrap replicates ({params['bootstrap_rng']} draws, "
+          f"{params['solver']} solver) …", flush=True)
+    rng = np.random.default_rng(params["seed"])
+    boot = dict(bootstrap_rng=params["bootstrap_rng"], solver=params["solver"])
+    # METR's code resamples its human baselines with the agents: its streams need them
+    draw_runs = load_runs(params["runs"], include_humans=params["bootstrap_rng"] == "metr")
     with _progress_bar("bootstrap", "model") as tick:
-        # the book's draws (same seed and count, same replicates): the book's intervals
-        samples = bootstrap_horizons(runs, weighting=params["weighting"],
+        # the book's draws (same seed, count and generator: the book's intervals)
+        draws = SharedDraws(params["n_bootstrap"], params["seed"], params["bootstrap_rng"])
+        samples = bootstrap_horizons(draw_runs, weighting=params["weighting"],
                                      regularization=params["regularization"],
                                      success_percents=params["success_percents"], progress=tick,
-                                     draws=SharedDraws(params["n_bootstrap"], params["seed"]))
+                                     draws=draws, solver=params["solver"])
     table = horizon_table(runs, params["weighting"], params["regularization"],
                           params["success_percents"], confidence_level=params["confidence_level"],
-                          samples=samples)
+                          samples=samples, draws=draws, solver=params["solver"],
+                          mc_error_target=params["mc_error_target"],
+                          n_bootstrap_max=params["n_bootstrap_max"])
     path = write_results(with_model_keys(table), "horizons", args.out)
     print(f"[fit] wrote {path} in {time.perf_counter() - start:.1f} s", flush=True)
     return 0

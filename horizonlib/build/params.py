@@ -22,6 +22,10 @@ from typing import Any, Callable, Mapping
 import yaml
 
 WEIGHTINGS = ("invsqrt_task_weight", "equal_task_weight", "none")
+#: Values of ``bootstrap_rng`` and ``solver`` (horizonlib.model.bootstrap.BOOTSTRAP_RNGS and
+#: horizonlib.model.logistic.SOLVERS; repeated here so the build layer's schema reads alone).
+BOOTSTRAP_RNGS = ("numpy", "metr")
+SOLVERS = ("exact", "metr")
 
 
 class ParamsError(ValueError):
@@ -177,6 +181,22 @@ SCHEMA: dict[str, Field] = {
         _float(low=0.0, high=1.0, open_low=True), True, "two-sided level of confidence intervals", "float"),
     "n_bootstrap": Field(_int(minimum=0), True, "hierarchical bootstrap replicates", "int"),
     "seed": Field(_int(minimum=0), True, "seed of the numpy Generator (every random draw)", "int"),
+    "bootstrap_rng": Field(
+        _choice(BOOTSTRAP_RNGS), True,
+        "whose bootstrap draws: numpy (the book's, from seed) | metr (METR's code's own streams, "
+        "default_rng(42 + i) per sample)"),
+    "solver": Field(
+        _choice(SOLVERS), True,
+        "logistic fits: exact (the optimum) | metr (replay of scikit-learn's early-stopping "
+        "L-BFGS-B that METR ran)"),
+    "mc_error_target": Field(
+        _float(low=0.0, high=1.0, open_low=False), True,
+        "0 = off; else redraw a dataset's bootstrap with more replicates (up to "
+        "n_bootstrap_max) until every interval bound's Monte Carlo error of ln(bound) is at most "
+        "this fraction of its interval's log width", "float"),
+    "n_bootstrap_max": Field(
+        _int(minimum=1), True, "most replicates the mc_error_target rule may draw per dataset",
+        "int"),
     "trend_windows": Field(
         _str_list(nonempty=True), True,
         "start dates (YYYY-MM-DD) of the windows over which doubling times are fitted", "list"),

@@ -1,19 +1,13 @@
-"""Hierarchical paired bootstrap of the time horizons (METR's scheme, vectorized).
+"""Hierarchical paired bootstrap of the time horizons (METR's scheme, vectorized fits).
 
-One replicate of a dataset (one task suite) is drawn in three nested stages, as in METR's
-``wrangle/bootstrap.py`` (categories ``task_family``, ``task_id``, ``run_id``):
-
-1. draw ``F`` task families with replacement from the dataset's ``F`` families;
-2. for every drawn copy of a family with ``k`` tasks, draw ``k`` of its tasks with replacement;
-3. for every (task, model) whose task was drawn ``m`` times in total, draw ``m * n`` runs with
-   replacement from that model's ``n`` runs on the task (METR pools the copies of a task before
-   this step).
-
-Stages 1–2 are shared by all models of the dataset (paired differences); stage 3 is per model.
-A replicate is represented by integer multiplicities ``c_ri`` of every run ``i``. Stages 2 and 3
-are drawn directly as multinomials — ``Multinomial(c_f k, 1/k)`` for the tasks of family ``f``
-drawn ``c_f`` times, ``Multinomial(m n, 1/n)`` for the runs — which has exactly the distribution
-of METR's copy-by-copy draws (a sum of independent uniform multinomials is a uniform multinomial).
+Replicates are run multiplicities (:class:`~horizonlib.model.draws.ReplicateDraws`), drawn per
+dataset either by the book's own generator (``bootstrap_rng = "numpy"``,
+:func:`~horizonlib.model.draws.draw_replicates`: METR's scheme, the book's seed) or by replaying
+METR's streams (``"metr"``, :func:`~horizonlib.model.metr_draws.draw_metr_replicates`: METR's
+samples one by one). The fits of all replicates of a model are one batched call: the exact
+optimum (``solver = "exact"``, :func:`~horizonlib.model.logistic.fit_logistic_batch`) or the
+replay of scikit-learn's early-stopping solver that METR ran (``"metr"``,
+:func:`~horizonlib.model.lbfgs_replay.fit_lbfgs_batch`).
 
 Weights follow METR: the per-run weights ``w_i`` are computed once on the full data
 (:func:`horizonlib.model.weights.run_weights`) and a replicate fits with weights ``c_ri * w_i``, neither
@@ -28,52 +22,27 @@ A replicate in which a model has no successes or no failures has no finite fit: 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from horizonlib.model.logistic import fit_logistic_batch, horizon_at
+from horizonlib.model.draws import ReplicateDraws, draw_replicates
+from horizonlib.model.lbfgs_replay import fit_lbfgs_batch
+from horizonlib.model.logistic import SOLVERS, degenerate_status, fit_logistic_batch, horizon_at
+from horizonlib.model.metr_draws import draw_metr_replicates
 from horizonlib.model.weights import run_weights
 
 if TYPE_CHECKING:  # a type only: shared_draws imports this module
     from horizonlib.model.shared_draws import SharedDraws
 
+__all__ = ["BOOTSTRAP_RNGS", "ReplicateDraws", "bootstrap_horizons", "draw_dataset_replicates",
+           "draw_replicates"]
+
+#: The parameter ``bootstrap_rng``: the book's generator (``numpy``) or METR's streams (``metr``).
+BOOTSTRAP_RNGS = ("numpy", "metr")
+
 REQUIRED_COLUMNS = ("alias", "task_id", "task_family", "human_minutes", "success")
-
-
-@dataclass(frozen=True)
-class ReplicateDraws:
-    """Multiplicities of one dataset's bootstrap replicates.
-
-    Attributes
-    ----------
-    families : numpy.ndarray
-        Family labels (sorted), length ``F``.
-    tasks : numpy.ndarray
-        Task labels (sorted), length ``T``.
-    task_family_index : numpy.ndarray
-        Index into ``families`` of each task.
-    family_counts : numpy.ndarray
-        int64, shape ``(n_bootstrap, F)``: times each family was drawn (each row sums to ``F``).
-    task_counts : numpy.ndarray
-        int64, shape ``(n_bootstrap, T)``: total times each task was drawn over all copies of its
-        family (shared by every model: the pairing).
-    run_counts : numpy.ndarray
-        int64, shape ``(n_bootstrap, n_runs)``: multiplicity of each run (row of the input table,
-        in input order) in each replicate.
-    run_task_index : numpy.ndarray
-        Index into ``tasks`` of each run.
-    """
-
-    families: np.ndarray
-    tasks: np.ndarray
-    task_family_index: np.ndarray
-    family_counts: np.ndarray
-    task_counts: np.ndarray
-    run_counts: np.ndarray
-    run_task_index: np.ndarray
 
 
 def _check_runs(runs: pd.DataFrame) -> None:
@@ -82,92 +51,95 @@ def _check_runs(runs: pd.DataFrame) -> None:
         raise ValueError(f"runs table lacks columns {missing}")
 
 
-def draw_replicates(runs: pd.DataFrame, n_bootstrap: int, rng: np.random.Generator) -> ReplicateDraws:
-    """Draw the run multiplicities of ``n_bootstrap`` replicates of ONE dataset.
+def draw_dataset_replicates(runs: pd.DataFrame, n_bootstrap: int,
+                            rng: np.random.Generator | None = None,
+                            bootstrap_rng: str = "numpy") -> dict[str, ReplicateDraws]:
+    """Draw the replicates of every dataset of ``runs`` (rows in ``runs`` order per dataset).
 
     Parameters
     ----------
     runs : pandas.DataFrame
-        Runs of one dataset (all its models): ``alias``, ``task_id``, ``task_family``.
+        Tidy runs table (``dataset`` optional: absent means one dataset ``""``).
     n_bootstrap : int
-        Number of replicates.
+        Replicates per dataset.
     rng : numpy.random.Generator
-        Source of randomness (the only one).
+        Required for ``bootstrap_rng="numpy"`` (datasets drawn in sorted order); unused by
+        ``"metr"``, whose streams are fixed (``default_rng(42 + i)`` for sample ``i``).
+    bootstrap_rng : {"numpy", "metr"}
+        Whose random draws.
 
     Returns
     -------
-    ReplicateDraws
+    dict
+        Dataset name -> :class:`ReplicateDraws` (what :func:`bootstrap_horizons` takes as
+        ``draws``, e.g. from a cache shared by several chapters).
     """
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError("rng must be a numpy.random.Generator")
-    R = int(n_bootstrap)
-    fam_codes, families = pd.factorize(runs["task_family"], sort=True)
-    task_codes, tasks = pd.factorize(runs["task_id"], sort=True)
-    F, T = len(families), len(tasks)
-    task_family_index = np.full(T, -1, dtype=np.int64)
-    task_family_index[task_codes] = fam_codes
-    if np.any(task_family_index[task_codes] != fam_codes):
-        raise ValueError("a task appears under more than one task_family")
-
-    # Stage 1: families with replacement, as counts per family
-    fam_draws = rng.integers(0, F, size=(R, F))
-    family_counts = np.bincount((fam_draws + np.arange(R)[:, None] * F).ravel(),
-                                minlength=R * F).reshape(R, F)
-
-    # Stage 2: tasks within each drawn family copy; all copies pooled = one multinomial
-    task_counts = np.zeros((R, T), dtype=np.int64)
-    for f in range(F):
-        members = np.flatnonzero(task_family_index == f)
-        k = members.size
-        if k == 1:
-            task_counts[:, members[0]] = family_counts[:, f]
-        else:
-            task_counts[:, members] = rng.multinomial(family_counts[:, f] * k, np.full(k, 1.0 / k))
-
-    # Stage 3: runs within each (task, model): Multinomial(m * n, 1/n); groups of equal size n
-    # are drawn together
-    alias_codes = pd.factorize(runs["alias"], sort=True)[0]
-    group_codes, _ = pd.factorize(pd.MultiIndex.from_arrays([task_codes, alias_codes]), sort=True)
-    group_sizes = np.bincount(group_codes)
-    order = np.argsort(group_codes, kind="stable")  # runs sorted by group, input order within
-    starts = np.concatenate([[0], np.cumsum(group_sizes)[:-1]])
-    group_task = np.empty(len(group_sizes), dtype=np.int64)
-    group_task[group_codes] = task_codes
-    run_counts = np.zeros((R, len(runs)), dtype=np.int64)
-    for n in np.unique(group_sizes):
-        gs = np.flatnonzero(group_sizes == n)
-        cols = order[starts[gs][:, None] + np.arange(n)[None, :]]  # (G, n) run indices
-        N = task_counts[:, group_task[gs]] * n  # (R, G)
-        if n == 1:
-            draws = N[:, :, None]
-        else:
-            draws = rng.multinomial(N, np.full(n, 1.0 / n))  # (R, G, n)
-        run_counts[:, cols.ravel()] = draws.reshape(R, -1)
-    return ReplicateDraws(
-        families=np.asarray(families), tasks=np.asarray(tasks),
-        task_family_index=task_family_index, family_counts=family_counts,
-        task_counts=task_counts, run_counts=run_counts, run_task_index=task_codes,
-    )
+    if bootstrap_rng not in BOOTSTRAP_RNGS:
+        raise ValueError(f"bootstrap_rng must be one of {BOOTSTRAP_RNGS}, got {bootstrap_rng!r}")
+    if bootstrap_rng == "numpy" and not isinstance(rng, np.random.Generator):
+        raise ValueError("pass an explicit numpy.random.Generator as rng")
+    datasets = runs["dataset"] if "dataset" in runs.columns else pd.Series("", index=runs.index)
+    out = {}
+    for dataset in sorted(datasets.unique()):
+        sub = runs[(datasets == dataset).to_numpy()]
+        out[dataset] = (draw_replicates(sub, n_bootstrap, rng) if bootstrap_rng == "numpy"
+                        else draw_metr_replicates(sub, n_bootstrap))
+    return out
 
 
-def _fit_model_replicates(x, y, task_codes, w, counts, regularization, renormalize):
-    """Fit one model on every replicate; runs aggregated into (task, success) cells."""
-    # A model's weight is constant within a task, so runs of one task with equal y are
-    # interchangeable: sum their weights (fewer points, identical objective).
+def _fit_dataset_replicates(x, y, task_codes, alias_codes, n_models, w, counts, regularization,
+                            renormalize, solver):
+    """Fit every model of one dataset on every replicate in ONE batched call.
+
+    A model's weight is constant within a task, so its runs of one task with equal ``y`` are
+    interchangeable: their weights are summed into a (task, success) cell (fewer points, the
+    same objective). Each model keeps its own cells, padded with zero weight to the largest
+    model's count, so the fits of all models and replicates are the rows of one weight matrix
+    (model-major) with per-row points (:mod:`horizonlib.model.batch_rows`).
+
+    Returns
+    -------
+    intercept, slope, status : numpy.ndarray of length ``n_models * R`` (row ``m * R + r``).
+    """
+    R = counts.shape[0]
     cell_codes, cell_index = pd.factorize(pd.MultiIndex.from_arrays([task_codes, y]), sort=True)
-    order = np.argsort(cell_codes, kind="stable")
-    bounds = np.searchsorted(cell_codes[order], np.arange(len(cell_index)))
-    Wrun = counts[:, order] * w[order][None, :]
-    Wcell = np.add.reduceat(Wrun, bounds, axis=1)
-    first = order[bounds]
-    xc, yc = x[first], y[first]
+    C = len(cell_index)
+    key = alias_codes * C + cell_codes
+    order = np.argsort(key, kind="stable")  # runs by (model, cell), input order within
+    slots, bounds = np.unique(key[order], return_index=True)
+    slot_model, slot_cell = slots // C, slots % C
+    # position of each (model, cell) among that model's cells, in (task, success) order
+    model_first = np.searchsorted(slot_model, np.arange(n_models))
+    local = np.arange(len(slots)) - model_first[slot_model]
+    width = int(local.max()) + 1 if len(slots) else 0
+    # np.take gathers the columns ~8x faster than fancy indexing counts[:, order]
+    by_key = np.take(counts, order, axis=1)
+    sums = np.add.reduceat(by_key * w[order][None, :], bounds, axis=1)  # (R, slots)
+    W = np.zeros((n_models, width, R))
+    W[slot_model, local] = sums.T
+    W = W.transpose(0, 2, 1).reshape(n_models * R, width)
+    cell_first = np.zeros(C, dtype=np.int64)
+    cell_first[cell_codes[::-1]] = np.arange(len(cell_codes))[::-1]  # first run of each cell
+    xm, ym = np.zeros((n_models, width)), np.zeros((n_models, width))
+    xm[slot_model, local] = x[cell_first[slot_cell]]
+    ym[slot_model, local] = y[cell_first[slot_cell]]
+    xc, yc = np.repeat(xm, R, axis=0), np.repeat(ym, R, axis=0)
     if renormalize:
-        tot = Wcell.sum(axis=1, keepdims=True)
-        Wcell = np.divide(Wcell, tot, out=np.zeros_like(Wcell), where=tot > 0)
-    res = fit_logistic_batch(xc, yc, Wcell, regularization)
-    status = res.status.copy()
-    status[counts.sum(axis=1) == 0] = "no_runs"
-    return res.intercept, res.slope, status
+        tot = W.sum(axis=1, keepdims=True)
+        W = np.divide(W, tot, out=np.zeros_like(W), where=tot > 0)
+    if solver == "metr":
+        status, _, _ = degenerate_status(xc, yc, W, regularization)
+        intercept, slope = np.full(len(W), np.nan), np.full(len(W), np.nan)
+        ok = np.flatnonzero(status == "ok")
+        intercept[ok], slope[ok], _ = fit_lbfgs_batch(xc[ok], yc[ok], W[ok], regularization)
+    else:
+        res = fit_logistic_batch(xc, yc, W, regularization)
+        intercept, slope, status = res.intercept, res.slope, res.status.copy()
+    # runs of each model drawn in each replicate (key order sorts the runs by model)
+    model_starts = np.searchsorted(key[order], np.arange(n_models) * C)
+    drawn = np.add.reduceat(by_key, model_starts, axis=1)  # (R, M)
+    status[drawn.T.ravel() == 0] = "no_runs"
+    return intercept, slope, status
 
 
 def bootstrap_horizons(
@@ -178,9 +150,12 @@ def bootstrap_horizons(
     regularization: float = 0.1,
     success_percents=(50, 80),
     *,
+    bootstrap_rng: str = "numpy",
+    solver: str = "exact",
+    draws: SharedDraws | dict[str, ReplicateDraws] | None = None,
+    weights: np.ndarray | None = None,
     renormalize: bool = False,
     progress=None,
-    draws: SharedDraws | None = None,
 ) -> pd.DataFrame:
     """Bootstrap horizons of every model, paired within each dataset.
 
@@ -192,24 +167,37 @@ def bootstrap_horizons(
     n_bootstrap : int, optional
         Replicates per dataset (1000).
     rng : numpy.random.Generator
-        Required unless ``draws`` is given; datasets are processed in sorted order, so a seed
-        fixes the whole output.
+        Required with ``bootstrap_rng="numpy"`` and no ``draws``; datasets are drawn in sorted
+        order, so a seed fixes the whole output.
     weighting : str, optional
         See :func:`horizonlib.model.weights.run_weights`.
     regularization : float, optional
         L2 penalty on the slope (0.1 = METR's headline until early 2026).
     success_percents : sequence of int, optional
         Success probabilities in percent (50, 80).
+    bootstrap_rng : {"numpy", "metr"}, optional
+        ``"numpy"`` (default): the book's draws from ``rng``. ``"metr"``: METR's own streams,
+        sample ``i`` from ``default_rng(42 + i)`` (:mod:`horizonlib.model.metr_draws`); pass the
+        human baseline rows too (``load_runs(..., include_humans=True)``) to get METR's samples
+        exactly, since METR's code resamples them with the agents.
+    solver : {"exact", "metr"}, optional
+        ``"exact"`` (default): the optimum of every replicate's fit. ``"metr"``: the replay of
+        scikit-learn's early-stopping L-BFGS-B that METR ran (:mod:`horizonlib.model.lbfgs_replay`).
+    draws : SharedDraws or dict, optional
+        The build's shared draws (:class:`horizonlib.model.shared_draws.SharedDraws`: each
+        dataset's replicates are ``draws.for_dataset(its runs)``, so every analysis given the same
+        ``draws`` fits the very same replicates), or precomputed :func:`draw_dataset_replicates`
+        output (dataset -> draws). Then ``n_bootstrap``, ``rng`` and ``bootstrap_rng`` are unused:
+        the replicates are the draws'.
+    weights : numpy.ndarray, optional
+        Per-run weights aligned with ``runs`` instead of :func:`run_weights` (e.g. the weights
+        stored in METR's run file, rounded to 10 digits, which METR's code fits with).
     renormalize : bool, optional
         Rescale each replicate's weights to sum to 1 per model (not METR's choice).
     progress : callable, optional
-        Called as ``progress(done, total)`` after each model's replicates are fitted (counts
+        Called as ``progress(done, total)`` after each dataset's replicates are fitted (counts
         of (dataset, alias) models), e.g. to advance a console progress bar. Does not touch
         ``rng``, so results are the same with or without it.
-    draws : horizonlib.model.shared_draws.SharedDraws, optional
-        The build's shared draws: each dataset's replicates are ``draws.for_dataset(its runs)``
-        (``draws.n_bootstrap`` replicates; ``n_bootstrap`` and ``rng`` are then not used), so
-        every analysis given the same ``draws`` fits the very same replicates.
 
     Returns
     -------
@@ -218,43 +206,47 @@ def bootstrap_horizons(
         ``dataset``, ``alias``, ``p`` (0.5, 0.8), ``horizon_min`` (minutes; NaN when the
         replicate is degenerate for that model), ``status`` ("ok" or the reason).
     """
-    if rng is None and draws is None:
-        raise ValueError("pass an explicit numpy.random.Generator as rng (or shared draws)")
+    if solver not in SOLVERS:
+        raise ValueError(f"solver must be one of {SOLVERS}, got {solver!r}")
     _check_runs(runs)
     runs = runs.reset_index(drop=True)
     if "dataset" not in runs.columns:
         runs = runs.assign(dataset="")
+    if draws is None:
+        draws = draw_dataset_replicates(runs, n_bootstrap, rng, bootstrap_rng)
     ps = np.array([sp / 100.0 for sp in success_percents])
-    w_all = run_weights(runs, weighting)
+    w_all = run_weights(runs, weighting) if weights is None else np.asarray(weights, dtype=float)
+    if w_all.shape != (len(runs),):
+        raise ValueError(f"weights must have one value per run ({len(runs)}), got {w_all.shape}")
     out = []
     n_models = runs.groupby(["dataset", "alias"]).ngroups
     done = 0
     for dataset in sorted(runs["dataset"].unique()):
         idx_ds = np.flatnonzero((runs["dataset"] == dataset).to_numpy())
         sub = runs.iloc[idx_ds]
-        reps = (draws.for_dataset(sub) if draws is not None
-                else draw_replicates(sub, n_bootstrap, rng))
+        ds_draws = draws.for_dataset(sub) if hasattr(draws, "for_dataset") else draws.get(dataset)
+        if ds_draws is None or ds_draws.run_counts.shape[1] != len(sub):
+            raise ValueError(f"draws for dataset {dataset!r} do not match its {len(sub)} runs")
+        R = ds_draws.run_counts.shape[0]
         x_all = np.log2(sub["human_minutes"].to_numpy(dtype=float))
         y_all = sub["success"].to_numpy(dtype=float)
         w_ds = w_all[idx_ds]
-        for alias in sorted(sub["alias"].unique()):
-            cols = np.flatnonzero((sub["alias"] == alias).to_numpy())
-            a, b, status = _fit_model_replicates(
-                x_all[cols], y_all[cols], reps.run_task_index[cols], w_ds[cols],
-                reps.run_counts[:, cols], regularization, renormalize)
-            h = horizon_at(ps[None, :], a[:, None], b[:, None])  # (R, P)
-            R = len(a)
-            out.append(pd.DataFrame({
-                "replicate": np.repeat(np.arange(R), len(ps)),
-                "dataset": dataset,
-                "alias": alias,
-                "p": np.tile(ps, R),
-                "horizon_min": np.asarray(h, dtype=float).ravel(),
-                "status": np.repeat(status.astype(str), len(ps)),
-            }))
-            done += 1
-            if progress is not None:
-                progress(done, n_models)
+        alias_codes, aliases = pd.factorize(sub["alias"], sort=True)
+        a, b, status = _fit_dataset_replicates(
+            x_all, y_all, ds_draws.run_task_index, alias_codes, len(aliases), w_ds,
+            ds_draws.run_counts, regularization, renormalize, solver)
+        h = horizon_at(ps[None, :], a[:, None], b[:, None])  # (M * R, P), model-major
+        out.append(pd.DataFrame({
+            "replicate": np.tile(np.repeat(np.arange(R), len(ps)), len(aliases)),
+            "dataset": dataset,
+            "alias": np.repeat(np.asarray(aliases, dtype=object), R * len(ps)),
+            "p": np.tile(ps, R * len(aliases)),
+            "horizon_min": np.asarray(h, dtype=float).ravel(),
+            "status": np.repeat(status.astype(str), len(ps)),
+        }))
+        done += len(aliases)
+        if progress is not None:
+            progress(done, n_models)
     if not out:
         return pd.DataFrame(columns=["replicate", "dataset", "alias", "p", "horizon_min", "status"])
     return pd.concat(out, ignore_index=True)

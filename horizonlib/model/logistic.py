@@ -31,14 +31,22 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from scipy.optimize import minimize
 from scipy.special import expit, logit
+
+from horizonlib.model.batch_rows import as_rows, row_dot, take_rows
+from horizonlib.model.lbfgs_replay import fit_sklearn_lbfgs
 
 #: Status values of a fit. ``ok``: converged optimum. ``no_successes`` / ``no_failures``: every
 #: positive-weight run failed / succeeded, so the optimum is at infinity (no fit). ``separable``:
 #: with ``regularization == 0`` the successes and failures are separated by task length, so the
 #: unpenalized optimum does not exist. ``not_converged``: iteration limit reached.
 STATUSES = ("ok", "no_successes", "no_failures", "separable", "not_converged")
+
+#: The parameter ``solver``: ``exact`` (the true optimum, Newton) or ``metr`` (the replay of
+#: scikit-learn's early-stopping L-BFGS-B that METR's code ran).
+SOLVERS = ("exact", "metr")
+#: Parameter value -> solver name used by :func:`fit_logistic`.
+SOLVER_NAMES = {"exact": "newton", "metr": "sklearn_lbfgs"}
 
 
 @dataclass(frozen=True)
@@ -107,8 +115,8 @@ class Link:
 
     def objective(self, a, b, x, y, W, lam):
         """Penalized weighted loss of each fit ``(a[r], b[r])`` with weights ``W[r]``."""
-        z = a[:, None] + b[:, None] * x[None, :]
-        return (W * self.loss(z, y[None, :])).sum(axis=1) + 0.5 * lam * b * b
+        z = a[:, None] + b[:, None] * as_rows(x)
+        return (W * self.loss(z, as_rows(y))).sum(axis=1) + 0.5 * lam * b * b
 
 
 def _logistic_derivatives(z, y):
@@ -129,14 +137,14 @@ def degenerate_status(x, y, W, lam):
     separation has no finite optimum either) and ``not_converged`` (one distinct ``x``: the
     slope is not identified).
     """
-    s1 = W @ y
-    s0 = W @ (1.0 - y)
+    s1 = row_dot(W, y)
+    s0 = row_dot(W, 1.0 - y)
     status = np.full(W.shape[0], "ok", dtype=object)
     status[s1 <= 0] = "no_successes"
     status[(s1 > 0) & (s0 <= 0)] = "no_failures"
     if lam == 0:
-        succ = (W > 0) & (y[None, :] > 0)
-        fail = (W > 0) & (y[None, :] < 1)
+        succ = (W > 0) & (as_rows(y) > 0)
+        fail = (W > 0) & (as_rows(y) < 1)
         max_s = np.where(succ, x, -np.inf).max(axis=1)
         min_s = np.where(succ, x, np.inf).min(axis=1)
         max_f = np.where(fail, x, -np.inf).max(axis=1)
@@ -164,9 +172,9 @@ def fit_logistic_batch(
 
     Parameters
     ----------
-    x : array_like, shape (n,)
-        log2 human minutes of each point.
-    y : array_like, shape (n,)
+    x : array_like, shape (n,) or (n_fits, n)
+        log2 human minutes of each point (shared by all fits, or one row per fit).
+    y : array_like, shape like ``x``
         Success in [0, 1] (0/1 for binarized scores).
     w : array_like, shape (n_fits, n) or (n,)
         Non-negative sample weights (dimensionless).
@@ -206,8 +214,9 @@ def fit_binary_batch(
     W = np.asarray(w, dtype=float)
     if W.ndim == 1:
         W = W[None, :]
-    if x.ndim != 1 or y.shape != x.shape or W.shape[1] != x.shape[0]:
-        raise ValueError("x, y must be 1-D of length n and w of shape (n_fits, n)")
+    if x.ndim not in (1, 2) or y.shape != x.shape or W.shape[1] != x.shape[-1] or (
+            x.ndim == 2 and x.shape[0] != W.shape[0]):
+        raise ValueError("x, y must be of shape (n,) or (n_fits, n) and w of shape (n_fits, n)")
     if not np.all(np.isfinite(x)):
         raise ValueError("x (log2 minutes) must be finite")
     if np.any((y < 0) | (y > 1)) or np.any(np.isnan(y)):
@@ -227,29 +236,30 @@ def fit_binary_batch(
 
     active = np.flatnonzero(status == "ok")
     if active.size:
-        Wa = W[active]
+        Wa, Xa, Ya = W[active], take_rows(x, active), take_rows(y, active)
         a = link.start(s1[active] / wsum[active])
         b = np.zeros(active.size)
-        xscale = max(1.0, float(np.max(np.abs(x))))
+        xscale = np.maximum(1.0, np.max(np.abs(Xa), axis=-1))  # scalar, or one per fit
         gtol_a = tol * wsum[active]
         gtol_b = tol * wsum[active] * xscale
         iters = np.zeros(active.size, dtype=np.int64)
         done = np.zeros(active.size, dtype=bool)
-        f = link.objective(a, b, x, y, Wa, lam)
+        f = link.objective(a, b, Xa, Ya, Wa, lam)
         for _ in range(max_iter + 1):
             todo = np.flatnonzero(~done)
             if todo.size == 0:
                 break
             at, bt, Wt = a[todo], b[todo], Wa[todo]
-            z = at[:, None] + bt[:, None] * x[None, :]
-            g, h = link.derivatives(z, y[None, :])
+            Xt, Yt = take_rows(Xa, todo), take_rows(Ya, todo)
+            z = at[:, None] + bt[:, None] * as_rows(Xt)
+            g, h = link.derivatives(z, as_rows(Yt))
             r = Wt * g
             ga = r.sum(axis=1)
-            gb = r @ x + lam * bt
+            gb = row_dot(r, Xt) + lam * bt
             h = Wt * h
             haa = h.sum(axis=1)
-            hab = h @ x
-            hbb = h @ (x * x) + lam
+            hab = row_dot(h, Xt)
+            hbb = row_dot(h, Xt * Xt) + lam
             conv = (np.abs(ga) <= gtol_a[todo]) & (np.abs(gb) <= gtol_b[todo])
             done[todo[conv]] = True
             stepping = ~conv & (iters[todo] < max_iter)
@@ -274,7 +284,8 @@ def fit_binary_batch(
                     break
                 ta = a[idx[sel]] - step[sel] * da[sel]
                 tb = b[idx[sel]] - step[sel] * db[sel]
-                tf = link.objective(ta, tb, x, y, Wa[idx[sel]], lam)
+                tf = link.objective(ta, tb, take_rows(Xa, idx[sel]), take_rows(Ya, idx[sel]),
+                                    Wa[idx[sel]], lam)
                 # accept a decrease, or an increase within floating-point noise of L (near the
                 # optimum the Newton step changes L by less than its rounding error)
                 ok = np.isfinite(tf) & (tf <= f0[sel] + 1e-13 * (np.abs(f0[sel]) + wsum[active][idx[sel]]))
@@ -289,31 +300,6 @@ def fit_binary_batch(
         slope[active] = np.where(done, b, np.nan)
         status[active[~done]] = "not_converged"
     return LogisticBatchFit(intercept=intercept, slope=slope, status=status, n_iter=n_iter)
-
-
-def _fit_sklearn_lbfgs(x, y, w, lam, tol, max_iter):
-    """Replay of scikit-learn's default ``LogisticRegression`` solver (L-BFGS-B, ``tol=1e-4``).
-
-    scikit-learn minimizes ``L / sum(w)`` over ``(slope, intercept)`` from ``(0, 0)`` with SciPy's
-    L-BFGS-B (``gtol=tol``, ``ftol=64*eps``, ``maxls=50``); at the default ``tol=1e-4`` it stops
-    short of the optimum. METR's published numbers are these early-stopped values, so this replay
-    reproduces them to ~7 digits where the exact optimum differs in the 5th.
-    """
-    sw = float(w.sum())
-    l2 = lam / sw
-
-    def fun(theta):
-        b, a = theta
-        z = a + b * x
-        loss = float((w * (np.logaddexp(0.0, z) - y * z)).sum() / sw) + 0.5 * l2 * b * b
-        r = w * (expit(z) - y) / sw
-        return loss, np.array([float(r @ x) + l2 * b, float(r.sum())])
-
-    res = minimize(fun, np.zeros(2), method="L-BFGS-B", jac=True,
-                   options={"maxiter": max_iter, "maxls": 50, "gtol": tol,
-                            "ftol": 64 * np.finfo(float).eps})
-    status = "ok" if res.success else "not_converged"
-    return float(res.x[1]), float(res.x[0]), status, int(res.nit)
 
 
 def fit_logistic(
@@ -345,17 +331,19 @@ def fit_logistic(
     max_iter : int, optional
         Iteration limit (100, also scikit-learn's default).
     solver : {"newton", "sklearn_lbfgs"}, optional
-        ``"newton"`` (default): the exact optimum. ``"sklearn_lbfgs"``: replay scikit-learn's
-        default solver, which stops early; use it only to reproduce METR's published digits
-        (they differ from the exact optimum by up to ~1e-4 relative).
+        ``"newton"`` (default; also spelled ``"exact"``): the exact optimum. ``"sklearn_lbfgs"``
+        (also ``"metr"``): replay scikit-learn's default solver, which stops early
+        (:mod:`horizonlib.model.lbfgs_replay`); use it only to reproduce METR's digits (they
+        differ from the exact optimum by up to ~1e-4 relative).
 
     Returns
     -------
     LogisticFit
         ``status`` is ``"ok"`` or names why no finite optimum exists (never a silent NaN).
     """
+    solver = SOLVER_NAMES.get(solver, solver)
     if solver not in ("newton", "sklearn_lbfgs"):
-        raise ValueError(f"solver must be 'newton' or 'sklearn_lbfgs', got {solver!r}")
+        raise ValueError(f"solver must be one of {SOLVERS + tuple(SOLVER_NAMES)}, got {solver!r}")
     if solver == "sklearn_lbfgs":
         # degenerate cases and input checks are shared with the Newton path (no iterations)
         check = fit_logistic_batch(x, y, np.asarray(w, dtype=float)[None, :], regularization,
@@ -363,7 +351,7 @@ def fit_logistic(
         st = str(check.status[0])
         if st != "ok" and st != "not_converged":
             return LogisticFit(np.nan, np.nan, st, 0)
-        a, b, st, nit = _fit_sklearn_lbfgs(np.asarray(x, float), np.asarray(y, float),
+        a, b, st, nit = fit_sklearn_lbfgs(np.asarray(x, float), np.asarray(y, float),
                                            np.asarray(w, float), float(regularization),
                                            1e-4 if tol is None else tol, max_iter)
         if st != "ok":

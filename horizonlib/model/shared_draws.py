@@ -25,9 +25,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from horizonlib.model.bootstrap import ReplicateDraws, draw_replicates
+from horizonlib.model.bootstrap import BOOTSTRAP_RNGS
+from horizonlib.model.draws import ReplicateDraws, draw_replicates
+from horizonlib.model.metr_draws import draw_metr_replicates
 
-BOOTSTRAP_RNGS = ("numpy",)
 KEY_COLUMNS = ("dataset", "alias", "task_id", "task_family")
 _MEMORY: dict[str, ReplicateDraws] = {}
 
@@ -55,8 +56,10 @@ class SharedDraws:
         Replicates per dataset.
     seed : int
         Seed of every dataset's stream (see :func:`dataset_rng`).
-    bootstrap_rng : {"numpy"}
-        How replicates are drawn: ``numpy`` is this package's vectorized draw.
+    bootstrap_rng : {"numpy", "metr"}
+        How replicates are drawn: ``numpy``, this package's vectorized draw from the dataset's
+        stream; ``metr``, METR's own streams replayed (sample ``i`` from ``default_rng(42 + i)``,
+        :func:`horizonlib.model.metr_draws.draw_metr_replicates`; ``seed`` is then unused).
     cache_dir : path, optional
         Folder where draws are saved and looked up (a build passes its staging folder's cache).
     """
@@ -73,6 +76,10 @@ class SharedDraws:
                              f"got {self.bootstrap_rng!r}")
         if int(self.n_bootstrap) < 0:
             raise ValueError("n_bootstrap must be >= 0")
+
+    def with_replicates(self, n_bootstrap: int) -> "SharedDraws":
+        """The same draws with another replicate count (e.g. more where Monte Carlo error is large)."""
+        return SharedDraws(int(n_bootstrap), self.seed, self.bootstrap_rng, self.cache_dir)
 
     def for_dataset(self, runs: pd.DataFrame) -> ReplicateDraws:
         """The draws of one dataset's runs (rows in the order given; one ``dataset`` value).
@@ -101,7 +108,8 @@ class SharedDraws:
         if path is not None and path.is_file():
             draws = _read(path)
         else:
-            draws = draw_replicates(runs, self.n_bootstrap, dataset_rng(self.seed, dataset))
+            draws = (draw_metr_replicates(runs, self.n_bootstrap) if self.bootstrap_rng == "metr"
+                     else draw_replicates(runs, self.n_bootstrap, dataset_rng(self.seed, dataset)))
             self.drawn += 1
             if path is not None:
                 _write(path, draws)

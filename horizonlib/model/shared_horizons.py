@@ -49,6 +49,7 @@ def shared_bootstrap_horizons(
     weighting: str = "invsqrt_task_weight",
     regularization: float = 0.1,
     success_percents: Sequence[float] = (50, 80),
+    solver: str = "exact",
 ) -> pd.DataFrame:
     """:func:`horizonlib.model.bootstrap.bootstrap_horizons` on the shared draws, fitted once.
 
@@ -58,25 +59,26 @@ def shared_bootstrap_horizons(
         Tidy runs table (as for ``bootstrap_horizons``).
     draws : horizonlib.model.shared_draws.SharedDraws
         The build's draws; their ``cache_dir`` (when set) also holds the fitted table.
-    weighting, regularization, success_percents
+    weighting, regularization, success_percents, solver
         As in ``bootstrap_horizons`` (success probabilities in percent).
 
     Returns
     -------
     pandas.DataFrame
         Exactly ``bootstrap_horizons(runs, weighting=weighting, regularization=regularization,
-        success_percents=success_percents, draws=draws)`` (horizons in minutes); a copy, so a
+        success_percents=success_percents, draws=draws, solver=solver)`` (horizons in minutes); a copy, so a
         caller may change it.
     """
     percents = tuple(float(sp) for sp in success_percents)
-    key = _key(runs, draws, str(weighting), float(regularization), percents)
+    key = _key(runs, draws, str(weighting), float(regularization), percents, str(solver))
     if key not in _MEMORY:
         path = Path(draws.cache_dir) / f"horizons-{key}.npz" if draws.cache_dir else None
         if path is not None and path.is_file():
             samples = _read(path)
         else:
             samples = bootstrap_horizons(runs, weighting=weighting, regularization=regularization,
-                                         success_percents=success_percents, draws=draws)
+                                         success_percents=success_percents, draws=draws,
+                                         solver=solver)
             if path is not None and len(samples):
                 _write(path, samples)
         _MEMORY[key] = samples

@@ -147,3 +147,25 @@ def test_check_pages_without_chromium_exits_2(tmp_path, capsys, monkeypatch):
 def test_check_pages_without_a_book_exits_2(tmp_path, capsys):
     assert cli.main(["check-pages", "--html", str(tmp_path / "nope")]) == 2
     assert "nope is not a folder" in capsys.readouterr().err
+
+
+def test_fit_takes_bootstrap_rng_and_solver(tmp_path):
+    import pandas as pd
+
+    status = cli.main(["fit", "--params", "params/synthetic.yml", "--n-bootstrap", "20",
+                       "--bootstrap-rng", "metr", "--solver", "metr", "--out", str(tmp_path)])
+    assert status == 0
+    table = pd.read_csv(tmp_path / "horizons.csv")
+    assert (table["n_replicates"] == 20).all()
+    assert (table["ci_low_mc_se_min"] >= 0).all() and (table["ci_high_mc_se_min"] >= 0).all()
+    # METR's streams do not depend on the seed: another seed gives the same file
+    status = cli.main(["fit", "--params", "params/synthetic.yml", "--n-bootstrap", "20",
+                       "--bootstrap-rng", "metr", "--solver", "metr", "--seed", "5",
+                       "--out", str(tmp_path / "other")])
+    assert status == 0
+    pd.testing.assert_frame_equal(table, pd.read_csv(tmp_path / "other" / "horizons.csv"))
+
+
+def test_bad_bootstrap_rng_exits_2(capsys):
+    assert cli.main(["fit", "--params", "params/synthetic.yml", "--bootstrap-rng", "python"]) == 2
+    assert "bootstrap_rng" in capsys.readouterr().err

@@ -6,7 +6,12 @@ import pytest
 from scipy.special import expit
 
 from horizonlib.model.bootstrap import bootstrap_horizons
-from horizonlib.model.horizons import HORIZON_TABLE_COLUMNS, fit_horizons, horizon_table
+from horizonlib.model.horizons import (
+    HORIZON_RESULT_COLUMNS,
+    HORIZON_TABLE_COLUMNS,
+    fit_horizons,
+    horizon_table,
+)
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +59,8 @@ def test_fit_horizons_pre_paper(pre_paper):
 def test_horizon_table_columns_and_ci(pre_paper):
     samples = bootstrap_horizons(pre_paper, 100, np.random.default_rng(1))
     tab = horizon_table(pre_paper, n_bootstrap=100, samples=samples)
-    assert list(tab.columns) == HORIZON_TABLE_COLUMNS
+    assert list(tab.columns) == HORIZON_RESULT_COLUMNS
+    assert set(HORIZON_TABLE_COLUMNS) < set(HORIZON_RESULT_COLUMNS)
     assert len(tab) == 20 and set(tab["p"]) == {0.5, 0.8} and (tab["source"] == "fitted").all()
     ok = tab[tab["model"] != "davinci-002"]
     assert (ok["ci_low_min"] <= ok["ci_high_min"]).all()
