@@ -190,8 +190,6 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     print(f"[fit] {len(runs):,} runs of {runs.groupby(['dataset', 'alias']).ngroups} models; "
           f"{params['n_bootstrap']:,} bootstrap replicates ({params['bootstrap_rng']} draws, "
           f"{params['solver']} solver) …", flush=True)
-    rng = np.random.default_rng(params["seed"])
-    boot = dict(bootstrap_rng=params["bootstrap_rng"], solver=params["solver"])
     # METR's code resamples its human baselines with the agents: its streams need them
     draw_runs = load_runs(params["runs"], include_humans=params["bootstrap_rng"] == "metr")
     with _progress_bar("bootstrap", "model") as tick:

@@ -61,8 +61,14 @@ HORIZON = (
            "is p (point fit on all runs)"),
     Column("ci_low_min", "minutes", "lower bound of the bootstrap interval (confidence_level)"),
     Column("ci_high_min", "minutes", "upper bound of the bootstrap interval"),
+    Column("ci_low_mc_se_min", "minutes", "Monte Carlo standard error of ci_low_min: half the "
+           "distance between the order statistics one binomial standard deviation either side "
+           "of it (horizonlib.model.mc_error; blank for published rows)"),
+    Column("ci_high_mc_se_min", "minutes", "Monte Carlo standard error of ci_high_min"),
     Column("n_runs", "runs", "runs of the model in the fit (blank for published rows)"),
     Column("n_tasks", "tasks", "distinct tasks of those runs (blank for published rows)"),
+    Column("n_replicates", "replicates", "bootstrap replicates drawn for the interval (blank "
+           "for published rows)"),
     Column("failed_replicates", "replicates", "bootstrap replicates with no finite fit for the "
            "model (no successes or no failures), left out of the interval and counted here"),
     Column("source", "", "'fitted' (this book's fit of the run file) or 'published' "

@@ -97,8 +97,9 @@ def test_horizon_table_columns_counts_and_precomputed_draws():
     assert list(table.columns) == HORIZON_RESULT_COLUMNS
     assert (table["n_replicates"] == 50).all()
     assert (table["ci_low_mc_se_min"] > 0).all() and (table["ci_high_mc_se_min"] > 0).all()
+    # the draws decide the replicates; draws of other rows are refused
     with pytest.raises(ValueError, match="do not match"):
-        bootstrap_horizons(runs.assign(dataset="toy"), 60, None, draws=draws)
+        bootstrap_horizons(runs.assign(dataset="toy").iloc[1:], 50, None, draws=draws)
 
 
 def test_mc_error_target_raises_replicates_up_to_the_cap():

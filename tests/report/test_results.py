@@ -9,7 +9,8 @@ from horizonlib.report.results_schema import FILES, SCHEMA, results_readme
 
 def horizons_rows(order):
     rows = [dict(dataset="d", alias=m, display_name=m, p=p, horizon_min=1 / 3 * (i + 1),
-                 ci_low_min=0.1, ci_high_min=2.0, n_runs=10, n_tasks=5, failed_replicates=0,
+                 ci_low_min=0.1, ci_high_min=2.0, ci_low_mc_se_min=0.01, ci_high_mc_se_min=0.2, n_runs=10,
+                 n_tasks=5, n_replicates=100, failed_replicates=0,
                  source="fitted")
             for i, (m, p) in enumerate([("b", 0.8), ("a", 0.5), ("a", 0.8)])]
     frame = pd.DataFrame(rows)
