@@ -1,0 +1,1 @@
+"""Bottom layer: wording (``text``) and durations (``units``) shared by every other layer."""

@@ -219,7 +219,7 @@ def pair_figures(table: pd.DataFrame, widths: pd.DataFrame | None, pair):
     return first, second
 
 
-def plot_trend_tests(point: pd.Series, dates: pd.Series, broken: dict, distance: pd.DataFrame,
+def plot_trend_checks(point: pd.Series, dates: pd.Series, broken: dict, distance: pd.DataFrame,
                      frontier: list, target_minutes: float,
                      intervals: pd.DataFrame | None = None, excl_line: dict | None = None):
     """p50 against release date with the single and broken lines, the line without the models
@@ -232,7 +232,7 @@ def plot_trend_tests(point: pd.Series, dates: pd.Series, broken: dict, distance:
     dates : pandas.Series
         Release date by model (same index).
     broken : dict
-        ``broken`` of :func:`horizonlib.analyses.trend_checks.checks.trend_tests`.
+        ``broken`` of :func:`horizonlib.analyses.trend_checks.checks.check_trend`.
     distance : pandas.DataFrame
         ``distance`` of the same (models highlighted in red, labelled).
     frontier : list of str
@@ -244,7 +244,7 @@ def plot_trend_tests(point: pd.Series, dates: pd.Series, broken: dict, distance:
         (:func:`horizonlib.analyses.trend_checks.samples.point_intervals`),
         drawn as error bars.
     excl_line : dict, optional
-        ``excl_line`` of :func:`horizonlib.analyses.trend_checks.checks.trend_tests` (``a``, ``b``:
+        ``excl_line`` of :func:`horizonlib.analyses.trend_checks.checks.check_trend` (``a``, ``b``:
         ln minutes
         and slope per day since 1970-01-01): the long-run line without the models of interest,
         against which their distance is measured; drawn dashed when given.

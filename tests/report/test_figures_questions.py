@@ -75,7 +75,7 @@ def test_trend_figure_legend_and_errorbars():
               "broken_c": 0.0, "tau": 19000.0, "tau_date": "2022-01-07"}
     dist = pd.DataFrame({"model": ["F", "G"]})
     iv = pd.DataFrame({"low": point * 0.5, "high": point * 2}, index=point.index)
-    fig = fq.plot_trend_tests(point, dates, broken, dist, ["M1", "M2", "M3", "F"], 10020, iv)
+    fig = fq.plot_trend_checks(point, dates, broken, dist, ["M1", "M2", "M3", "F"], 10020, iv)
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert any(lab.startswith("models of interest") for lab in labels)
@@ -92,7 +92,7 @@ def test_trend_figure_draws_the_line_without_the_models_of_interest():
     broken = {"single_a": -20.0, "single_b": 0.001, "broken_a": -20.0, "broken_b": 0.001,
               "broken_c": 0.0, "tau": 19000.0, "tau_date": "2022-01-07"}
     dist = pd.DataFrame({"model": ["F"]})
-    fig = fq.plot_trend_tests(point, dates, broken, dist, ["M1", "M2", "M3", "F"], 10020,
+    fig = fq.plot_trend_checks(point, dates, broken, dist, ["M1", "M2", "M3", "F"], 10020,
                               excl_line={"a": -21.0, "b": 0.0011, "models": ["M1", "M2", "M3"]})
     lines = {ln.get_label(): ln for ln in fig.axes[0].get_lines()}
     excl = lines["single line without the models of interest"]

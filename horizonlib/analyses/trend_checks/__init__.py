@@ -8,7 +8,7 @@ the point horizons and to every paired bootstrap replicate of them:
 * :mod:`~horizonlib.analyses.trend_checks.lines`: single and broken lines, BIC, the date a line
   reaches a horizon;
 * :mod:`~horizonlib.analyses.trend_checks.checks`: every check of the trend chapter
-  (:func:`~horizonlib.analyses.trend_checks.checks.trend_tests`) and a model's distance from the
+  (:func:`~horizonlib.analyses.trend_checks.checks.check_trend`) and a model's distance from the
   trend;
 * :mod:`~horizonlib.analyses.trend_checks.run_level`: frontier doubling times fitted to one
   dataset's run files;

@@ -70,7 +70,7 @@ def trend_distance(point: pd.Series, wide: pd.DataFrame, release_dates: pd.Serie
             "predicted_min": float(np.exp(a[0] + b[0] * x0))}
 
 
-def trend_tests(
+def check_trend(
     point: pd.Series,
     wide: pd.DataFrame,
     release_dates: pd.Series,

@@ -1,6 +1,6 @@
 """Results rows of the trend chapter (analyses layer).
 
-The trend tests (:func:`horizonlib.analyses.trend_checks.checks.trend_tests`) name models as the
+The trend checks (:func:`horizonlib.analyses.trend_checks.checks.check_trend`) name models as the
 trend inputs do: METR's agent names (published horizons) or display names (horizons fitted to the
 run files, each taken from the last run file holding it,
 :func:`horizonlib.analyses.trend_checks.samples.trend_inputs`). Here they get their keys back:
@@ -60,7 +60,7 @@ def inputs_dataset(keys: dict[str, tuple[str, str]]) -> str:
 
 
 def trend_rows(res: dict, keys: dict[str, tuple[str, str]], source: str) -> pd.DataFrame:
-    """Rows of ``trend.csv`` from ``trend_tests(...)["doubling"]``: names turned into aliases."""
+    """Rows of ``trend.csv`` from ``check_trend(...)["doubling"]``: names turned into aliases."""
     doubling = res["doubling"]
     aliases = [";".join(keys[m][1] for m in str(models).split(";") if m)
                for models in doubling["models"]]

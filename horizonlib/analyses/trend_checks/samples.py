@@ -46,7 +46,7 @@ def trend_inputs(
     regularization: float = 0.1,
     samples: pd.DataFrame | None = None,
 ) -> tuple[pd.Series, pd.DataFrame, str]:
-    """Point 50% horizons and paired bootstrap samples for the trend tests.
+    """Point 50% horizons and paired bootstrap samples for the trend checks.
 
     METR's published fits and samples are used when given (they span 2019-2025 with one
     consistent task suite); otherwise the horizons are fitted from ``runs`` (one measurement per
@@ -62,7 +62,7 @@ def trend_inputs(
     samples : pandas.DataFrame, optional
         :func:`horizonlib.model.bootstrap.bootstrap_horizons` of ``runs`` (long: ``replicate,
         dataset, alias, p, horizon_min``, minutes). When given, the fitted path takes its
-        replicates from it instead of drawing new ones, so the trend tests use the very
+        replicates from it instead of drawing new ones, so the trend checks use the very
         replicates of the fit chapter (one source of truth for the intervals).
 
     Returns

@@ -1,7 +1,7 @@
 """Presentation layer: every value the trend chapter's prose quotes, as one dict for ``glue``.
 
 :func:`trend_glue` turns the results of
-:func:`horizonlib.analyses.trend_checks.checks.trend_tests` (and the run-level doubling times)
+:func:`horizonlib.analyses.trend_checks.checks.check_trend` (and the run-level doubling times)
 into text, using the sentences of :mod:`horizonlib.report.trend.sentences`.
 """
 
@@ -35,7 +35,7 @@ def trend_glue(res: dict, windows: Sequence, focus_models: Sequence[str], source
     Parameters
     ----------
     res : dict
-        :func:`horizonlib.analyses.trend_checks.checks.trend_tests` output.
+        :func:`horizonlib.analyses.trend_checks.checks.check_trend` output.
     windows : sequence
         Window starts (the first is the long-run window).
     focus_models : sequence of str

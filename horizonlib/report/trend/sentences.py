@@ -37,7 +37,7 @@ def doubling_sentences(doubling: pd.DataFrame, windows: Sequence, focus_present:
     Parameters
     ----------
     doubling : pandas.DataFrame
-        ``doubling`` of :func:`horizonlib.analyses.trend_checks.checks.trend_tests` (days).
+        ``doubling`` of :func:`horizonlib.analyses.trend_checks.checks.check_trend` (days).
     windows : sequence
         Window starts; the first two are described.
     focus_present : sequence of str
@@ -92,7 +92,7 @@ def doubling_sentences(doubling: pd.DataFrame, windows: Sequence, focus_present:
 
 def which_horizons(source: str, point_dates: pd.Series, published: str | None = None,
                    run_datasets: Sequence[str] = ()) -> str:
-    """Which horizons the trend tests rest on, said from the configuration.
+    """Which horizons the trend checks rest on, said from the configuration.
 
     Parameters
     ----------

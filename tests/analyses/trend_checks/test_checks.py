@@ -18,7 +18,7 @@ def test_trend_distance_known():
 
 def test_trend_tests_runs():
     p50, wide, dates = planted_trend()
-    res = trend_checks.trend_tests(p50, wide, dates, ["2014-01-01", "2020-01-01"],
+    res = trend_checks.check_trend(p50, wide, dates, ["2014-01-01", "2020-01-01"],
                                    ["focus", "absent"], source="fitted")
     assert res["missing"] == ["absent"]
     dd = res["doubling"].set_index(["window_start", "selection"])

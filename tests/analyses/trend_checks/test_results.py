@@ -13,7 +13,7 @@ from tests.analyses.trend_checks.toy_trend import planted_trend
 
 def test_published_rows_fit_the_schema(tmp_path):
     p50, wide, dates = planted_trend()
-    res = trend_checks.trend_tests(p50, wide, dates, ["2014-01-01", "2020-01-01"],
+    res = trend_checks.check_trend(p50, wide, dates, ["2014-01-01", "2020-01-01"],
                                    ["focus", "absent"], source="published", n_grid=20)
     keys = trend_results.model_keys(p50.index, "published", published_dataset="pub-fits")
     trend = trend_results.trend_rows(res, keys, "published")

@@ -47,7 +47,7 @@ def test_run_level_doubling_known_slope():
     point, wide, source = trend_samples.trend_inputs(df, None, None, release, samples=samples,
                                                      regularization=0.01)
     assert source == "fitted"
-    d = trend_checks.trend_tests(point, wide, release, ["2019-01-01", "2023-01-01"], ["M5"],
+    d = trend_checks.check_trend(point, wide, release, ["2019-01-01", "2023-01-01"], ["M5"],
                                  source="fitted", n_grid=20)["doubling"]
     row = d[(d["window_start"] == "2019-01-01") & (d["selection"] == "frontier")].iloc[0]
     assert row["doubling_days"] == pytest.approx(tab["doubling_days"].iloc[0], rel=1e-9)

@@ -15,7 +15,7 @@ from tests.analyses.trend_checks.toy_trend import planted_trend
 def test_trend_glue_and_displays():
     p50, wide, dates = planted_trend()
     wide.iloc[:5, 0] = np.nan  # five unusable replicates for model m0
-    res = trend_checks.trend_tests(p50, wide, dates, ["2014-01-01", "2020-01-01"],
+    res = trend_checks.check_trend(p50, wide, dates, ["2014-01-01", "2020-01-01"],
                                    ["focus", "absent"], source="fitted")
     g = trend_prose.trend_glue(res, ["2014-01-01", "2020-01-01"], ["focus", "absent"], "fitted")
     assert g["tr_b"].startswith(f"{np.log(2) / 0.003:.0f} days (95% CI ")
