@@ -2,9 +2,9 @@ r"""How uncertain human task lengths move the horizons and the doubling time.
 
 A task's human length is either a baseline (geometric mean of timed human attempts) or an
 estimate (``human_source`` in the run files). Both carry error. This module propagates it:
-inside METR's hierarchical bootstrap (:func:`horizonlib.model.bootstrap.draw_replicates`, the same
-family / task / run draws for every model of a dataset), each replicate also draws one error
-per task,
+inside METR's hierarchical bootstrap (the build's shared draws,
+:mod:`horizonlib.model.shared_draws`: the same family / task / run draws for every model of a
+dataset, and for every chapter), each replicate also draws one error per task,
 
 .. math::
 
@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from horizonlib.data.published import release_date_for
-from horizonlib.model.bootstrap import draw_replicates
+
 from horizonlib.model.logistic import fit_logistic, fit_logistic_batch, horizon_at
 from horizonlib.model.logistic_rows import fit_logistic_rows
 from horizonlib.model.trend import MIN_TREND_P50_MIN, doubling_time_table
@@ -81,7 +81,7 @@ def _replicate_horizons(sub, w, draws, errors, ps, regularization):
     return out
 
 
-def length_error_bootstrap(runs, n_bootstrap, rng, weighting, regularization,
+def length_error_bootstrap(runs, draws, rng, weighting, regularization,
                            length_error_baseline, length_error_estimate,
                            success_percents=(50, 80)):
     """Bootstrap every model's horizons in the three variants of the module docstring.
@@ -90,10 +90,11 @@ def length_error_bootstrap(runs, n_bootstrap, rng, weighting, regularization,
     ----------
     runs : pandas.DataFrame
         Tidy runs table (with ``human_source``).
-    n_bootstrap : int
-        Replicates per dataset.
+    draws : horizonlib.model.shared_draws.SharedDraws
+        The build's shared hierarchical draws: the ``metr`` variant resamples exactly the fit
+        chapter's replicates (``baselined_only`` draws its own subset's from the same settings).
     rng : numpy.random.Generator
-        The only source of randomness; datasets are processed in sorted order.
+        Source of the length errors (datasets in sorted order).
     weighting, regularization
         METR's weighting and L2 penalty (:mod:`horizonlib.model.weights`, ``logistic``).
     length_error_baseline, length_error_estimate : float
@@ -117,15 +118,15 @@ def length_error_bootstrap(runs, n_bootstrap, rng, weighting, regularization,
         for variant, sub in (("metr", sub_all), ("baselined_only", base_sub)):
             if sub.empty:
                 continue
-            draws = draw_replicates(sub, n_bootstrap, rng)
+            reps = draws.for_dataset(sub)
             errors = None
             if variant == "metr":
                 sd = task_error_sd(sub.groupby("task_id")["human_source"].first()
-                                   .reindex(draws.tasks), length_error_baseline,
+                                   .reindex(reps.tasks), length_error_baseline,
                                    length_error_estimate)
-                errors = rng.normal(0.0, 1.0, size=(n_bootstrap, sd.size)) * sd[None, :]
+                errors = rng.normal(0.0, 1.0, size=(reps.run_counts.shape[0], sd.size)) * sd[None, :]
             w = run_weights(sub, weighting)
-            fits = _replicate_horizons(sub, w, draws, errors, ps, regularization)
+            fits = _replicate_horizons(sub, w, reps, errors, ps, regularization)
             names = sub.groupby("alias")["display_name"].first()
             n_tasks = sub.groupby("alias")["task_id"].nunique()
             for alias, res in fits.items():

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from horizonlib.analyses import length_error as LE
+from horizonlib.model.shared_draws import SharedDraws
 from horizonlib.data.runs import load_runs
 from horizonlib.data.simulate import synthetic_release_dates, write_synthetic_runs
 
@@ -15,7 +16,8 @@ def runs(tmp_path_factory):
 
 
 def boot(runs, baseline, estimate, seed=1, n=60):
-    return LE.length_error_bootstrap(runs, n, np.random.default_rng(seed), "invsqrt_task_weight",
+    return LE.length_error_bootstrap(runs, SharedDraws(n, seed), np.random.default_rng(seed),
+                                     "invsqrt_task_weight",
                                      0.1, baseline, estimate)
 
 
@@ -62,3 +64,16 @@ def test_doubling_time_per_variant(runs):
     metr = trend.set_index("variant").loc["metr"]
     assert metr["ci_low_days"] <= metr["doubling_days"] <= metr["ci_high_days"]
     assert 100 < metr["doubling_days"] < 400  # planted: 210 days
+
+
+def test_metr_variant_resamples_the_fit_chapters_replicates(runs):
+    """Given the build's shared draws, the 'metr' variant's replicates are the fit chapter's."""
+    from horizonlib.model.bootstrap import bootstrap_horizons
+
+    draws = SharedDraws(40, 5)
+    _, samples = LE.length_error_bootstrap(runs, draws, np.random.default_rng(1),
+                                           "invsqrt_task_weight", 0.1, 1.0, 1.5)
+    fit = bootstrap_horizons(runs, weighting="invsqrt_task_weight", regularization=0.1, draws=draws)
+    both = samples[samples["variant"] == "metr"].merge(fit, on=["dataset", "alias", "replicate", "p"])
+    assert len(both) == len(fit)
+    np.testing.assert_allclose(both["horizon_min_x"], both["horizon_min_y"], rtol=1e-9)

@@ -5,6 +5,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from horizonlib.analyses import length_error as LE
+from horizonlib.model.shared_draws import SharedDraws
 from horizonlib.analyses import messiness as MS
 from horizonlib.analyses import task_difficulty as TD
 from horizonlib.common.text import NOT_AVAILABLE
@@ -23,7 +24,8 @@ def chapter(tmp_path_factory):
     rng = np.random.default_rng(0)
     res = TD.task_difficulty(runs)
     lead = TD.concentration(res["tasks"])
-    points, samples = LE.length_error_bootstrap(runs, 40, rng, "invsqrt_task_weight", 0.1, 1.0, 1.5)
+    points, samples = LE.length_error_bootstrap(runs, SharedDraws(40, 0), rng, "invsqrt_task_weight", 0.1,
+                                                1.0, 1.5)
     table = LE.length_error_table(points, samples, 0.95)
     trend = LE.length_error_trend(points, samples, synthetic_release_dates(), "2019-01-01", 0.95)
     mixed = TD.compare_horizons(res["horizons"], table)
