@@ -118,8 +118,7 @@ class SharedDraws:
 
 
 def _write(path: Path, draws: ReplicateDraws) -> None:
-    """Save atomically (a temporary file renamed), so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Save the draws (atomically, :func:`save_arrays`)."""
     arrays = {k: getattr(draws, k) for k in ReplicateDraws.__dataclass_fields__}
     # multiplicities are small counts: uint16 keeps a 1,000 x 10,000 matrix at 20 MB
     for k in ("family_counts", "task_counts", "run_counts"):
@@ -128,6 +127,13 @@ def _write(path: Path, draws: ReplicateDraws) -> None:
         arrays[k] = arrays[k].astype(np.uint16)
     for k in ("families", "tasks"):  # labels as unicode arrays: no pickling needed to read them
         arrays[k] = np.asarray(arrays[k]).astype(str)
+    save_arrays(path, arrays)
+
+
+def save_arrays(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """``np.savez`` to a temporary file renamed into ``path``: a reader never sees half a file
+    (several chapters' kernels may look for the same cache file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     os.close(fd)
     try:

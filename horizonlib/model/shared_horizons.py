@@ -14,8 +14,6 @@ fitting it.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from horizonlib.model.bootstrap import bootstrap_horizons
-from horizonlib.model.shared_draws import SharedDraws
+from horizonlib.model.shared_draws import SharedDraws, save_arrays
 
 SAMPLE_COLUMNS = ("replicate", "dataset", "alias", "p", "horizon_min", "status")
 _INPUT_COLUMNS = ("dataset", "alias", "task_id", "task_family", "run_id", "human_minutes",
@@ -116,20 +114,11 @@ def model_replicates(samples: pd.DataFrame, dataset: str, alias: str, p: float,
 
 
 def _write(path: Path, samples: pd.DataFrame) -> None:
-    """Save atomically (a temporary file renamed), so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Save the table (atomically, :func:`horizonlib.model.shared_draws.save_arrays`)."""
     arrays = {c: samples[c].to_numpy() for c in SAMPLE_COLUMNS}
     for c in _TEXT_COLUMNS:  # unicode arrays: read back without pickling
         arrays[c] = arrays[c].astype(str)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    os.close(fd)
-    try:
-        with open(tmp, "wb") as fh:
-            np.savez(fh, **arrays)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    save_arrays(path, arrays)
 
 
 def _read(path: Path) -> pd.DataFrame:
