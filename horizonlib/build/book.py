@@ -37,7 +37,7 @@ from typing import Any, Callable, Mapping
 import yaml
 
 from horizonlib.build.errors import BuildError
-from horizonlib.build.execute import clock, execute_all, kernel_environment
+from horizonlib.build.execute import clock, default_jobs, execute_all, kernel_environment
 from horizonlib.build.inputs import check_inputs, fetch_datasets
 from horizonlib.build.params import load_params
 from horizonlib.build.render import publish, remove_outputs, run_jupyter_book
@@ -53,6 +53,7 @@ def build_book(
     mirror: str | Path | None = None,
     log: Callable[[str], None] | None = None,
     toc: str | Path | None = None,
+    jobs: int | None = None,
 ) -> Path:
     """Build the whole book, or nothing.
 
@@ -74,6 +75,9 @@ def build_book(
     toc : str or Path, optional
         Table of contents to build instead of ``<root>/_toc.yml`` (e.g. a copy that adds a
         chapter you are writing); its ``file`` entries are relative to ``root``.
+    jobs : int, optional
+        Chapters executed at once (default :func:`horizonlib.build.execute.default_jobs`: one
+        per core, at most 2); the results do not depend on it.
 
     Returns
     -------
@@ -98,7 +102,8 @@ def build_book(
     root = Path(root).resolve() if root is not None else repo_root_default()
     out = (invocation_dir / Path(out)).resolve()
     try:
-        return _build(params_path, overrides, out, root, mirror, log, toc, invocation_dir, t_start)
+        return _build(params_path, overrides, out, root, mirror, log, toc, invocation_dir, t_start,
+                      default_jobs() if jobs is None else jobs)
     except BaseException:
         # never leave a book that could be mistaken for this run's output
         remove_outputs(out)
@@ -106,7 +111,7 @@ def build_book(
 
 
 def _build(params_path, overrides, out: Path, root: Path, mirror, log, toc, invocation_dir: Path,
-           t_start: float) -> Path:
+           t_start: float, jobs: int) -> Path:
     params_path = Path(params_path)
     params = load_params(params_path, overrides)
     params = absolutize_paths(params, invocation_dir, root)
@@ -139,8 +144,10 @@ def _build(params_path, overrides, out: Path, root: Path, mirror, log, toc, invo
         chapter_params = chapter_parameters(params, results, params_path)
         final_results = os.path.relpath(out / "results", root) if out.is_relative_to(root) else str(out / "results")
         with kernel_environment():
+            # the root page, when it is a notebook, reads every chapter's results: it runs last
+            root_page = sources[0] if notebooks and notebooks[-1] == sources[0] else None
             execute_all(notebooks, root, stage, executed, out, chapter_params, final_results, log,
-                        t_start)
+                        t_start, jobs, root_page)
 
         t0 = time.perf_counter()
         log(f"[html] jupyter-book build (warnings are errors) … elapsed "

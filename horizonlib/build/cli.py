@@ -101,6 +101,9 @@ def _add_book(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--toc", default=None, metavar="FILE",
                    help="table of contents to build instead of ROOT/_toc.yml (e.g. a copy that adds "
                         "the chapter you are writing; its file entries are relative to ROOT)")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="chapters executed at once (default: one per core, at most 2; the root "
+                        "page always runs last; results do not depend on N)")
     _add_common(p)
     add_param_arguments(p)
     p.set_defaults(handler=_cmd_book)
@@ -109,8 +112,10 @@ def _add_book(sub: argparse._SubParsersAction) -> None:
 def _cmd_book(args: argparse.Namespace) -> int:
     from horizonlib.build.book import build_book
 
+    if args.jobs is not None and args.jobs < 1:
+        raise ParamsError(f"--jobs must be at least 1, got {args.jobs}")
     build_book(args.params, overrides=overrides_from_args(args), out=args.out, root=args.root,
-               mirror=args.mirror, toc=args.toc)
+               mirror=args.mirror, toc=args.toc, jobs=args.jobs)
     return 0
 
 

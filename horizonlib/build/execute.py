@@ -3,9 +3,10 @@
 The parameters are injected after the chapter's ``parameters`` cell (only the names it
 declares); the kernel ``python3`` is this interpreter, its working directory the repository
 root, with a fixed ``PYTHONHASHSEED`` (:class:`kernel_environment`). :func:`execute_all` runs
-the chapters in order, logs ``[i/n] chapter …`` progress lines with each chapter's time in
-seconds and the elapsed wall time, and stops at the first failure, naming the chapter's cell
-and error and keeping its notebook under ``<out>/failed/``.
+the chapters, up to ``jobs`` at once (the root page last, alone), logs ``[i/n] chapter …``
+progress lines with each chapter's time in seconds and the elapsed wall time, and stops at the
+first failure, naming the chapter's cell and error and keeping its notebook under
+``<out>/failed/``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import os
 import shutil
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -185,42 +187,90 @@ def clock(seconds: float) -> str:
     return f"{m}:{s:02d}"
 
 
+def default_jobs() -> int:
+    """Chapters executed at once by default: one per core, at most 2 (a chapter's kernel takes
+    about half a gigabyte; more kernels than cores only interleave)."""
+    return max(1, min(2, os.cpu_count() or 1))
+
+
 def execute_all(notebooks: list[Path], root: Path, stage: Path, executed: Path, out: Path,
                 chapter_params: Mapping[str, Any], final_results: str, log: Callable[[str], None],
-                t_start: float | None = None) -> None:
-    """Execute the chapters in order; stop at the first failure (its notebook goes to out/failed).
+                t_start: float | None = None, jobs: int = 1,
+                last_alone: Path | None = None) -> None:
+    """Execute the chapters, ``jobs`` at a time; stop at the first failure (its notebook goes to
+    out/failed).
+
+    Chapters do not read one another's output, except ``last_alone`` (the root page, which reads
+    every chapter's results): it runs after all the others, by itself. Chapters started together
+    share only the build's cache (written atomically) and the results files several of them add
+    to (updated under a lock, :func:`horizonlib.report.results.append_results`), so the results
+    are the same whatever ``jobs`` is. On a failure no further chapter starts; the ones running
+    finish, and the first failure is raised.
 
     Logs ``[i/n] chapter …`` when a chapter starts, a ``still running`` line every
     :data:`HEARTBEAT_S` seconds while it runs, and its time and the total elapsed time when
-    it ends.
+    it ends (``i`` is the chapter's place in the table of contents).
     """
     t_start = time.perf_counter() if t_start is None else t_start
-    n = len(notebooks)
-    for i, src in enumerate(notebooks, start=1):
-        rel = src.relative_to(root)
-        t0 = time.perf_counter()
-        target = stage / rel.with_suffix(".ipynb")
-        log(f"[{i}/{n}] {rel} … running (elapsed {clock(t0 - t_start)})")
-        done = threading.Event()
+    number = {src: i for i, src in enumerate(notebooks, start=1)}
+    stop = threading.Event()
 
-        def heartbeat(i: int = i, rel: Path = rel, t0: float = t0) -> None:
-            while not done.wait(HEARTBEAT_S):
-                log(f"[{i}/{n}] {rel} … still running, {time.perf_counter() - t0:.0f} s")
-
-        beat = threading.Thread(target=heartbeat, daemon=True)
-        beat.start()
+    def run(src: Path) -> None:
+        if stop.is_set():
+            return
         try:
-            execute_chapter(src, target, chapter_params, root, final_results)
-        except BuildError as exc:
-            failed = out / "failed" / rel.with_suffix(".ipynb").name
-            failed.parent.mkdir(parents=True, exist_ok=True)
-            if target.is_file():
-                shutil.copy2(target, failed)
-            log(f"[{i}/{n}] {rel} FAILED after {time.perf_counter() - t0:.1f} s")
-            raise BuildError(f"chapter {rel} failed in {exc}\n(executed notebook kept at {failed})") from None
+            _execute_one(src, number[src], len(notebooks), root, stage, executed, out,
+                         chapter_params, final_results, log, t_start)
+        except BaseException:
+            stop.set()
+            raise
         finally:
-            done.set()
-            beat.join()
-        shutil.copy2(target, executed / target.name)
-        now = time.perf_counter()
-        log(f"[{i}/{n}] {rel} … {now - t0:.1f} s (elapsed {clock(now - t_start)})")
+            # papermill's client ran on the event loop jupyter_core keeps for this thread: close
+            # it here rather than leave it to the garbage collector (a ResourceWarning)
+            from jupyter_core.utils import ensure_event_loop
+
+            ensure_event_loop().close()
+
+    first = [s for s in notebooks if s != last_alone]
+    with ThreadPoolExecutor(max_workers=max(1, int(jobs))) as pool:
+        futures = [pool.submit(run, src) for src in first]
+        errors = [f.exception() for f in futures]
+    failed = [e for e in errors if e is not None]
+    if failed:
+        raise failed[0]
+    if last_alone in number:
+        with ThreadPoolExecutor(max_workers=1) as pool:  # on a thread of its own, as the others
+            pool.submit(run, last_alone).result()
+
+
+def _execute_one(src: Path, i: int, n: int, root: Path, stage: Path, executed: Path, out: Path,
+                 chapter_params: Mapping[str, Any], final_results: str,
+                 log: Callable[[str], None], t_start: float) -> None:
+    """One chapter of :func:`execute_all`, with its progress lines."""
+    rel = src.relative_to(root)
+    t0 = time.perf_counter()
+    target = stage / rel.with_suffix(".ipynb")
+    log(f"[{i}/{n}] {rel} … running (elapsed {clock(t0 - t_start)})")
+    done = threading.Event()
+
+    def heartbeat() -> None:
+        while not done.wait(HEARTBEAT_S):
+            log(f"[{i}/{n}] {rel} … still running, {time.perf_counter() - t0:.0f} s")
+
+    beat = threading.Thread(target=heartbeat, daemon=True)
+    beat.start()
+    try:
+        execute_chapter(src, target, chapter_params, root, final_results)
+    except BuildError as exc:
+        failed = out / "failed" / rel.with_suffix(".ipynb").name
+        failed.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_file():
+            shutil.copy2(target, failed)
+        log(f"[{i}/{n}] {rel} FAILED after {time.perf_counter() - t0:.1f} s")
+        raise BuildError(f"chapter {rel} failed in {exc}\n(executed notebook kept at {failed})") from None
+    finally:
+        done.set()
+        beat.join()
+    shutil.copy2(target, executed / target.name)
+    now = time.perf_counter()
+    log(f"[{i}/{n}] {rel} … {now - t0:.1f} s (elapsed {clock(now - t_start)})")

@@ -9,6 +9,8 @@ re-executing one chapter never duplicates rows.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 from pathlib import Path
 
@@ -112,13 +114,27 @@ def append_results(table: pd.DataFrame, name: str, results_dir: str | os.PathLik
     """
     key = list(_checked_schema(table, name).key)
     path = Path(results_dir) / f"{name}.csv"
-    if path.exists():
-        # Keys are compared as text so a float written and read back matches itself.
-        existing = pd.read_csv(path, dtype=str, keep_default_na=False)
-        new_keys = set(map(tuple, _key_text(table, name).to_numpy()))
-        keep = [tuple(row) not in new_keys for row in existing[key].to_numpy()]
-        table = pd.concat([existing[keep], _as_text(table, name)], ignore_index=True)
-    return write_results(table, name, results_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # chapters executed at once may add to the same file: read, merge and write under a lock
+    with _locked(path.parent):
+        if path.exists():
+            # Keys are compared as text so a float written and read back matches itself.
+            existing = pd.read_csv(path, dtype=str, keep_default_na=False)
+            new_keys = set(map(tuple, _key_text(table, name).to_numpy()))
+            keep = [tuple(row) not in new_keys for row in existing[key].to_numpy()]
+            table = pd.concat([existing[keep], _as_text(table, name)], ignore_index=True)
+        return write_results(table, name, results_dir)
+
+
+@contextlib.contextmanager
+def _locked(folder: Path):
+    """An exclusive lock on ``folder`` (``flock`` on its descriptor) for the duration."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def _as_text(table: pd.DataFrame, name: str) -> pd.DataFrame:
