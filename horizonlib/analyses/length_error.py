@@ -22,8 +22,8 @@ as given. Three variants per model:
 * ``length_error``: errors drawn as above;
 * ``baselined_only``: only tasks whose length is a baseline, lengths as given.
 
-The doubling time of the 50% horizon is refitted per variant on each dataset's models
-(:func:`horizonlib.model.trend.doubling_time_table`).
+The doubling time of the 50% horizon is refitted per variant on each dataset's models, the
+same models in every variant (:func:`length_error_trend`).
 """
 
 from __future__ import annotations
@@ -166,32 +166,43 @@ def length_error_table(points, samples, confidence_level):
 
 
 def length_error_trend(points, samples, release_dates, window_start, confidence_level):
-    """Doubling time of the 50% horizon per dataset and variant.
+    """Doubling time of the 50% horizon per dataset and variant, on the same models.
 
-    The frontier models (as the trend chapter selects them) among the dated models of the
-    dataset released on or after ``window_start`` enter, leaving out those
-    whose point horizon is below ``MIN_TREND_P50_MIN`` (METR's floor, applied to the
-    replicates too).
+    The models are chosen once per dataset, on the ``metr`` variant, as the fit chapter chooses
+    them (:mod:`horizonlib.analyses.headline.trend`): dated models with a finite point horizon
+    of at least ``MIN_TREND_P50_MIN`` (METR's floor; below it the horizon is an extrapolation
+    far below any task), and among those the frontier released on or after ``window_start``.
+    Every variant is then fitted on exactly these models, so the variants differ only in the
+    horizons, not in who enters; a model whose horizon in a variant is not usable there is left
+    out of that variant alone (and ``n_models`` shows it).
 
     Returns
     -------
     pandas.DataFrame
-        dataset, variant, window_start, models, doubling_days, ci_low_days, ci_high_days (days).
+        dataset, variant, window_start, n_models, aliases, doubling_days, ci_low_days,
+        ci_high_days (days).
     """
     rows = []
-    for (dataset, variant), pts in points[np.isclose(points["p"], 0.5)].groupby(
-            ["dataset", "variant"], sort=True):
-        dates = pd.Series({a: release_date_for(a, release_dates) for a in pts["alias"]})
-        dated = dates.dropna()
-        p50 = pts.set_index("alias")["horizon_min"][dated.index]
-        # the replicates drop horizons below METR's floor; the point fit must drop them too
-        p50 = p50[np.isfinite(p50) & (p50 >= MIN_TREND_P50_MIN)]
-        s = samples[(samples["dataset"] == dataset) & (samples["variant"] == variant)
-                    & np.isclose(samples["p"], 0.5)]
-        wide = s.pivot(index="replicate", columns="alias", values="horizon_min")[p50.index]
-        row = doubling_time_table(p50, wide, dated, [window_start], ["frontier"],
-                                  confidence_level).iloc[0]
-        rows.append({"dataset": dataset, "variant": variant, "window_start": row["window_start"],
-                     "aliases": row["models"], "doubling_days": row["doubling_days"],
-                     "ci_low_days": row["ci_low_days"], "ci_high_days": row["ci_high_days"]})
+    p50_points = points[np.isclose(points["p"], 0.5)]
+    for dataset, by_dataset in p50_points.groupby("dataset", sort=True):
+        metr = by_dataset[by_dataset["variant"] == "metr"].set_index("alias")["horizon_min"]
+        dates = pd.Series({a: release_date_for(a, release_dates) for a in metr.index}).dropna()
+        usable = metr[dates.index]
+        usable = usable[np.isfinite(usable) & (usable >= MIN_TREND_P50_MIN)]
+        chosen = doubling_time_table(usable, None, dates, [window_start], ["frontier"],
+                                     confidence_level).iloc[0]["models"]
+        chosen = [m for m in str(chosen).split(";") if m]
+        for variant, pts in by_dataset.groupby("variant", sort=True):
+            p50 = pts.set_index("alias")["horizon_min"].reindex(chosen)
+            p50 = p50[np.isfinite(p50) & (p50 >= MIN_TREND_P50_MIN)]
+            s = samples[(samples["dataset"] == dataset) & (samples["variant"] == variant)
+                        & np.isclose(samples["p"], 0.5)]
+            wide = s.pivot(index="replicate", columns="alias", values="horizon_min")[p50.index]
+            same = {"same models": {"include": list(p50.index)}}
+            row = doubling_time_table(p50, wide, dates, [window_start], same,
+                                      confidence_level).iloc[0]
+            rows.append({"dataset": dataset, "variant": variant,
+                         "window_start": row["window_start"], "n_models": len(p50),
+                         "aliases": row["models"], "doubling_days": row["doubling_days"],
+                         "ci_low_days": row["ci_low_days"], "ci_high_days": row["ci_high_days"]})
     return pd.DataFrame(rows)

@@ -8,7 +8,9 @@ association is the least-squares slope
 
 .. math::  u_{mj} = c_m + \beta_m s_j + \varepsilon_{mj}
 
-over its labelled tasks (log-odds per messiness point). Intervals resample the labelled tasks of
+over its labelled tasks (log-odds per messiness point). Models whose per-model fit gives no task
+effects (no successes, no failures, or no spread among tasks) have no slope
+(:func:`excluded_models`). Intervals resample the labelled tasks of
 a dataset with replacement (the same draws for every model, so differences between models are
 paired); the focus-minus-others contrast is :math:`\beta_f - \operatorname{mean}_{o}\beta_o` over
 the dataset's other models with a fit.
@@ -43,6 +45,29 @@ def join_messiness(tasks: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
     out["beyond_length"] = -joined["difficulty_model"]
     out["beyond_length_sd"] = joined["difficulty_model_sd"]
     return out[out["beyond_length"].notna()].reset_index(drop=True)
+
+
+def excluded_models(tasks: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
+    """Models on labelled tasks whose per-model fit gives no task effects, and why.
+
+    Returns
+    -------
+    pandas.DataFrame
+        dataset, alias, display_name, reason (``"no successes"``, ``"no failures"`` or
+        ``"no spread among tasks"``: the fit's task spread collapsed, see
+        :data:`horizonlib.analyses.task_difficulty.MIN_TASK_SD`).
+    """
+    on = tasks[tasks["task_id"].isin(labels["task_id"])]
+    rows = []
+    for (dataset, alias), g in on.groupby(["dataset", "alias"], sort=True):
+        if g["difficulty_model"].notna().any():
+            continue
+        k, n = int(g["successes"].sum()), int(g["n_runs"].sum())
+        reason = ("no successes" if k == 0 else "no failures" if k == n
+                  else "no spread among tasks")
+        rows.append({"dataset": dataset, "alias": alias,
+                     "display_name": g["display_name"].iloc[0], "reason": reason})
+    return pd.DataFrame(rows, columns=["dataset", "alias", "display_name", "reason"])
 
 
 def labelled_counts(runs: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
@@ -149,7 +174,8 @@ def messiness_analysis(runs, tasks, labels, focus_models, n_bootstrap, rng, conf
     -------
     dict
         ``joined`` (:func:`join_messiness`), ``slopes`` (:func:`messiness_slopes`), ``counts``
-        (:func:`labelled_counts`; n_labelled 0 without labels), ``has_labels`` (bool).
+        (:func:`labelled_counts`; n_labelled 0 without labels), ``excluded``
+        (:func:`excluded_models`: models left out of the slopes), ``has_labels`` (bool).
     """
     if labels is None:
         labels = pd.DataFrame({"task_id": pd.Series([], dtype="str"),
@@ -159,4 +185,5 @@ def messiness_analysis(runs, tasks, labels, focus_models, n_bootstrap, rng, conf
     slopes = (messiness_slopes(joined, focus_models, n_bootstrap, rng, confidence_level)
               if len(joined) else pd.DataFrame(columns=SLOPE_COLUMNS))
     return {"joined": joined, "slopes": slopes[SLOPE_COLUMNS],
-            "counts": labelled_counts(runs, labels), "has_labels": len(joined) > 0}
+            "counts": labelled_counts(runs, labels), "excluded": excluded_models(tasks, labels),
+            "has_labels": len(joined) > 0}

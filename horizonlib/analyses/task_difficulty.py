@@ -39,6 +39,11 @@ from horizonlib.model.mixed_logistic import fit_random_intercept, mixed_horizon
 
 TASK_COLUMNS = ["task_id", "task_family", "task_source", "human_minutes", "human_source"]
 
+#: A per-model fit whose task spread s is below this (log-odds) has shrunk every task effect to
+#: about zero (its likelihood is flat towards s = 0): its effects say nothing about which tasks
+#: differ, so it gets status ``"no_task_spread"`` and no per-model task effects.
+MIN_TASK_SD = 0.1
+
 
 def count_matrix(runs: pd.DataFrame):
     """Successes and runs per (task, model) of ONE dataset.
@@ -86,8 +91,12 @@ def task_difficulty(runs: pd.DataFrame, success_percents=(50, 80), confidence_le
         (log-odds), difficulty_joint_doublings, predicted_rate_joint, excess_loglik,
         beats_curve, difficulty_model, difficulty_model_sd (log-odds), difficulty_model_doublings.
         ``horizons``: dataset, alias, display_name, p, horizon_min, ci_low_min, ci_high_min
-        (minutes, typical task), task_sd (log-odds), status.
-        ``joint``: per dataset: dataset, n_models, n_tasks, task_sd, status, seconds.
+        (minutes, typical task), task_sd (log-odds), status (``"ok"``, ``"no_successes"``,
+        ``"no_failures"``, ``"no_task_spread"``, ``"sd_at_bound"`` or ``"not_converged"``; the
+        per-model task effects are NaN unless ``"ok"``).
+        ``joint``: per dataset: dataset, n_models, n_tasks, task_sd, mean_abs_slope (mean |b_m|
+        over the models, log-odds per doubling of length: the divisor of the doublings),
+        status, seconds.
         ``seconds``: total fitting time (wall clock, seconds).
     """
     z = norm.ppf(0.5 + confidence_level / 2.0)
@@ -99,10 +108,10 @@ def task_difficulty(runs: pd.DataFrame, success_percents=(50, 80), confidence_le
         x = np.log2(tasks["human_minutes"].to_numpy(float))
         t0 = time.perf_counter()
         joint = fit_random_intercept(x, k, n)
-        joint_rows.append({"dataset": dataset, "n_models": len(models), "n_tasks": len(tasks),
-                           "task_sd": joint.task_sd, "status": joint.status,
-                           "seconds": time.perf_counter() - t0})
         mean_slope = float(np.mean(np.abs(joint.slope)))
+        joint_rows.append({"dataset": dataset, "n_models": len(models), "n_tasks": len(tasks),
+                           "task_sd": joint.task_sd, "mean_abs_slope": mean_slope,
+                           "status": joint.status, "seconds": time.perf_counter() - t0})
         for m, model in models.iterrows():
             ran = n[:, m] > 0
             km, nm = k[ran, m], n[ran, m]
@@ -137,7 +146,7 @@ def task_difficulty(runs: pd.DataFrame, success_percents=(50, 80), confidence_le
 
 
 def _per_model(x, k, n, success_percents, z):
-    """One model's random-intercept fit: effects, task sd, horizons; NaN when degenerate."""
+    """One model's random-intercept fit: effects, task sd, horizons; NaN where degenerate."""
     ps = [sp / 100.0 for sp in success_percents]
     if k.sum() == 0 or k.sum() == n.sum():
         nan = np.full(x.size, np.nan)
@@ -145,6 +154,11 @@ def _per_model(x, k, n, success_percents, z):
                 "status": "no_successes" if k.sum() == 0 else "no_failures",
                 "horizons": {p: (np.nan, np.nan, np.nan) for p in ps}}
     fit = fit_random_intercept(x, k, n)
+    status = "no_task_spread" if fit.status == "ok" and fit.task_sd < MIN_TASK_SD else fit.status
+    if status != "ok":
+        nan = np.full(x.size, np.nan)
+        return {"effect": nan, "effect_sd": nan, "slope": fit.slope[0], "task_sd": fit.task_sd,
+                "status": status, "horizons": {p: mixed_horizon(p, fit, 0, z) for p in ps}}
     return {"effect": fit.effect, "effect_sd": fit.effect_sd, "slope": fit.slope[0],
             "task_sd": fit.task_sd, "status": fit.status,
             "horizons": {p: mixed_horizon(p, fit, 0, z) for p in ps}}

@@ -34,6 +34,12 @@ def _span(h, lo, hi) -> str:
     return format_duration(h)
 
 
+def _apart(row) -> bool:
+    """Whether the focus-minus-others contrast's interval excludes zero."""
+    lo, hi = row["contrast_ci_low"], row["contrast_ci_high"]
+    return bool(np.isfinite(lo) and np.isfinite(hi) and (lo > 0 or hi < 0))
+
+
 def _focus(lead: pd.DataFrame, focus_models):
     """(display name, dataset) of the first focus model with results; its largest run file."""
     for name in focus_models:
@@ -72,12 +78,15 @@ def difficulty_answers(results_dir: str | os.PathLike, focus_models, comparison_
     if len(m50) and len(m80):
         a, b = m50.iloc[0], m80.iloc[0]
         out["la_horizon"] = (
-            f"Its tasks' effects beyond length have a standard deviation of "
-            f"{format_number(a['task_sd'], 1)} log-odds. For a typical task the mixed model "
-            f"puts the 50% horizon at {_span(a['horizon_min'], a['ci_low_min'], a['ci_high_min'])} "
-            f"against METR's {_span(a['metr_horizon_min'], a['metr_ci_low_min'], a['metr_ci_high_min'])}, "
-            f"and the 80% horizon at {format_duration(b['horizon_min'])} against "
-            f"{format_duration(b['metr_horizon_min'])}.")
+            f"In its own random-intercept fit, its tasks' effects beyond length have a standard "
+            f"deviation of {format_number(a['task_sd'], 1)} log-odds. For a typical task the "
+            f"mixed model puts the 50% horizon at "
+            f"{_span(a['horizon_min'], a['ci_low_min'], a['ci_high_min'])} against METR's "
+            f"{_span(a['metr_horizon_min'], a['metr_ci_low_min'], a['metr_ci_high_min'])}, and "
+            f"the 80% horizon at {_span(b['horizon_min'], b['ci_low_min'], b['ci_high_min'])} "
+            f"against {_span(b['metr_horizon_min'], b['metr_ci_low_min'], b['metr_ci_high_min'])}; "
+            f"the mixed model's intervals treat tasks as independent and ignore task families, so "
+            f"they are narrower than METR's partly by design.")
     else:
         out["la_horizon"] = NOT_AVAILABLE
     lead = t["lead_concentration"]
@@ -87,9 +96,10 @@ def difficulty_answers(results_dir: str | os.PathLike, focus_models, comparison_
                      for o in others.itertuples())
     out["la_lead"] = (
         f"It beats its predicted success on {r['n_beats']} of {r['n_tasks']} tasks; its top three "
-        f"hold {format_number(100 * r['share_topk'], 0)}% of its lead beyond the curve"
-        + (f" (comparison models: {comp})" if comp else "")
-        + f", and half of the lead comes from {r['tasks_for_half']} tasks.")
+        f"hold {format_number(100 * r['share_topk'], 0)}% of its success beyond its own length "
+        f"curve (an excess over its own prediction, not a lead over other models)"
+        + (f" (comparison models on {dataset_label(dataset)}: {comp})" if comp else "")
+        + f", and half of that excess comes from {r['tasks_for_half']} tasks.")
     le = t["length_error"]
     le = le[(le["display_name"] == focus) & (le["dataset"] == dataset) & np.isclose(le["p"], 0.5)]
     v = le.set_index("variant") if len(le) else le
@@ -108,8 +118,9 @@ def difficulty_answers(results_dir: str | os.PathLike, focus_models, comparison_
     tr = t["length_error_trend"]
     tr = tr[tr["dataset"] == dataset].set_index("variant") if len(tr) else tr
     out["la_trend"] = (
-        "The doubling time of that run file's frontier is "
+        "The doubling time of that run file's frontier (the same models in every variant) is "
         + ", ".join(f"{phrase(tr.loc[k, 'doubling_days'], tr.loc[k, 'ci_low_days'], tr.loc[k, 'ci_high_days'], 'days', 0)} {label}"
+                    + (f" ({int(tr.loc[k, 'n_models'])} models)" if "n_models" in tr.columns else "")
                     for k, label in (("metr", "as METR computes it"),
                                      ("length_error", "with length error"),
                                      ("baselined_only", "on baselined tasks only"))
@@ -123,7 +134,10 @@ def difficulty_answers(results_dir: str | os.PathLike, focus_models, comparison_
             f"On messier tasks it succeeds less than their length predicts: "
             f"{phrase(s['slope'], s['ci_low'], s['ci_high'], '', 2)} log-odds per messiness point, "
             f"{phrase(s['contrast'], s['contrast_ci_low'], s['contrast_ci_high'], '', 2)} "
-            f"relative to the other models' mean slope."
+            f"relative to the other models' mean slope, which "
+            + ("is distinguishable from zero." if _apart(s) else
+               "is not distinguishable from zero (its interval spans 0): it does not fall off "
+               "on messier tasks more than the other models do.")
             if s["slope"] < 0 else
             f"Its success beyond length rises with messiness: "
             f"{phrase(s['slope'], s['ci_low'], s['ci_high'], '', 2)} log-odds per point.")

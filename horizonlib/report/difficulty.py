@@ -11,24 +11,53 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from horizonlib.common.text import NOT_AVAILABLE, dataset_label, english_list, format_number, phrase
+from horizonlib.common.text import (NOT_AVAILABLE, dataset_label, english_list, format_number,
+                                    phrase, plural)
 from horizonlib.common.units import format_duration
 
 
+#: Why a per-model fit has no task effects (``status`` of the mixed horizons), in words.
+STATUS_WORDS = {"no_successes": "no successes", "no_failures": "no failures",
+                "no_task_spread": "its fit finds no spread among tasks",
+                "sd_at_bound": "its task spread at a bound of its range",
+                "not_converged": "its fit did not converge"}
+
 #: Models that beat their prediction on fewer tasks are left out of the concentration range.
 MIN_BEATS = 10
+
+
+#: Horizons are minutes of skilled-human working time; below one second or above one work-month
+#: (167 h) they are extrapolations of a curve far outside every task, shown as bounds.
+SHORTEST_SHOWN_MIN = 1 / 60
+WORK_MONTH_MIN = 167 * 60
 
 
 def _level(confidence_level: float) -> str:
     return f"{100 * confidence_level:.0f}% CI"
 
 
+def duration(minutes: float) -> str:
+    """Human working time as text: ``"< 1 s"``, ``"45 min"``, ``"60 h"``, ``"> 1 work-month"``.
+
+    Hours (not days of 24 h) up to a work-month of 167 h, so long horizons read as working time.
+    """
+    if minutes is None or not np.isfinite(minutes):
+        return NOT_AVAILABLE
+    if minutes < SHORTEST_SHOWN_MIN:
+        return "< 1 s"
+    if minutes > WORK_MONTH_MIN:
+        return "> 1 work-month"
+    if minutes >= 48 * 60:
+        return f"{minutes / 60:.0f} h"
+    return format_duration(minutes)
+
+
 def _minutes(h, lo=np.nan, hi=np.nan, level="95% CI") -> str:
     if not np.isfinite(h):
         return NOT_AVAILABLE
     if np.isfinite(lo) and np.isfinite(hi):
-        return f"{format_duration(h)} ({level} {format_duration(lo)} to {format_duration(hi)})"
-    return format_duration(h)
+        return f"{duration(h)} ({level} {duration(lo)} to {duration(hi)})"
+    return duration(h)
 
 
 def _rows_for(table: pd.DataFrame, names) -> pd.DataFrame:
@@ -57,18 +86,26 @@ def difficulty_glue(res: dict, mixed: pd.DataFrame, lead: pd.DataFrame, recovery
                                       for t in g.itertuples()])
         spread.append(f"On {dataset_label(row.dataset)} ({row.n_models} models, {row.n_tasks} "
                       f"tasks) the task effects have a standard deviation of "
-                      f"{format_number(row.task_sd, 2)} log-odds. Hardest for their length: "
+                      f"{format_number(row.task_sd, 2)} log-odds; the models' curves fall by "
+                      f"{format_number(row.mean_abs_slope, 2)} log-odds per doubling of length "
+                      f"(mean |slope|), so a difficulty in doublings is its log-odds divided by "
+                      f"{format_number(row.mean_abs_slope, 2)}. Hardest for their length: "
                       f"{say(hard)}; easiest: {say(easy)}.")
-    per_model_s = res["horizons"].drop_duplicates(["dataset", "alias"])["task_sd"]
+    per_model = res["horizons"].drop_duplicates(["dataset", "alias"])
+    ok = per_model[per_model["status"] == "ok"]
+    bad = per_model[per_model["status"] != "ok"]
     out = {
         "df_spread": " ".join(spread) or NOT_AVAILABLE,
-        "df_model_sd": (f"{format_number(np.nanmin(per_model_s), 1)} to "
-                        f"{format_number(np.nanmax(per_model_s), 1)}"),
-        "df_cost": (f"{format_number(res['seconds'], 1)} s in all "
-                    f"({english_list([f'{format_number(r.seconds, 1)} s for the joint fit of {dataset_label(r.dataset)}' for r in joint.itertuples()])})"),
+        "df_model_sd": (f"{format_number(ok['task_sd'].min(), 1)} to "
+                        f"{format_number(ok['task_sd'].max(), 1)}" if len(ok) else NOT_AVAILABLE),
+        "df_model_excluded": ("Every model's own fit finds task effects." if bad.empty else
+                              "Left out of that range, with no task effects of their own: "
+                              + english_list([f"{_who(r)}, {STATUS_WORDS.get(r['status'], r['status'])}"
+                                              for _, r in bad.iterrows()]) + "."),
         "df_level": level,
     }
-    m50 = mixed[np.isclose(mixed["p"], 0.5) & np.isfinite(mixed["width_ratio"])]
+    m50 = mixed[np.isclose(mixed["p"], 0.5) & np.isfinite(mixed["width_ratio"])
+                & (mixed["status"] == "ok")]
     out["df_width_median"] = (format_number(float(np.median(m50["width_ratio"])), 2)
                               if len(m50) else NOT_AVAILABLE)
     sentences = []
@@ -78,10 +115,13 @@ def difficulty_glue(res: dict, mixed: pd.DataFrame, lead: pd.DataFrame, recovery
         r80 = mixed[(mixed["dataset"] == r["dataset"]) & (mixed["alias"] == r["alias"])
                     & np.isclose(mixed["p"], 0.8)].iloc[0]
         sentences.append(
-            f"{_who(r)}: 50% horizon {_minutes(r['horizon_min'], r['ci_low_min'], r['ci_high_min'], level)} "
+            f"{_who(r)} (its own fit puts the task effects' standard deviation at "
+            f"{format_number(r['task_sd'], 1)} log-odds): 50% horizon "
+            f"{_minutes(r['horizon_min'], r['ci_low_min'], r['ci_high_min'], level)} "
             f"for a typical task against METR's {_minutes(r['metr_horizon_min'], r['metr_ci_low_min'], r['metr_ci_high_min'], level)}"
             f" (interval {format_number(r['width_ratio'], 2)} times as wide on a log scale); "
-            f"80% horizon {_minutes(r80['horizon_min'])} against {_minutes(r80['metr_horizon_min'])}.")
+            f"80% horizon {_minutes(r80['horizon_min'], r80['ci_low_min'], r80['ci_high_min'], level)} "
+            f"against {_minutes(r80['metr_horizon_min'], r80['metr_ci_low_min'], r80['metr_ci_high_min'], level)}.")
     out["df_horizons"] = " ".join(sentences) or NOT_AVAILABLE
     lead_text = []
     for _, r in _rows_for(lead, list(focus_models) + list(comparison_models)).iterrows():
@@ -94,8 +134,8 @@ def difficulty_glue(res: dict, mixed: pd.DataFrame, lead: pd.DataFrame, recovery
             f"of it comes from {r['tasks_for_half']} tasks.")
     out["df_lead"] = " ".join(lead_text) or NOT_AVAILABLE
     missing = [m for m in focus_models if m not in set(tasks["display_name"])]
-    out["df_missing"] = (f"{english_list(missing)}: no run data in this edition, so not in this "
-                         "chapter." if missing else "none")
+    out["df_missing"] = (f"{english_list(missing)} (no run data in this edition, so not in this "
+                         "chapter)" if missing else "none")
     lead_all = lead[lead["n_beats"] >= MIN_BEATS]
     out["df_lead_range"] = (f"{format_number(100 * lead_all['share_topk'].min(), 0)}% to "
                             f"{format_number(100 * lead_all['share_topk'].max(), 0)}%"
@@ -142,13 +182,19 @@ def length_error_glue(table: pd.DataFrame, trend: pd.DataFrame, runs: pd.DataFra
     trend_text = []
     for ds, g in trend.groupby("dataset", sort=True):
         v = g.set_index("variant")
-        say = lambda name: phrase(v.loc[name, "doubling_days"], v.loc[name, "ci_low_days"],  # noqa: E731
-                                  v.loc[name, "ci_high_days"], "days", 0, level) if name in v.index else NOT_AVAILABLE
-        n_models = len(str(v.loc["metr", "aliases"]).split(";")) if "metr" in v.index else 0
-        trend_text.append(f"On {dataset_label(ds)} ({n_models} frontier models released since "
-                          f"{g['window_start'].iloc[0]}) the 50% horizon doubles every {say('metr')} "
-                          f"as METR computes it, {say('length_error')} with length error, and "
-                          f"{say('baselined_only')} on baselined tasks only.")
+
+        def say(name, how):
+            if name not in v.index:
+                return f"{NOT_AVAILABLE} {how}"
+            r = v.loc[name]
+            return (phrase(r["doubling_days"], r["ci_low_days"], r["ci_high_days"], "days", 0,
+                           level) + f" {how} ({plural(int(r['n_models']), 'model')})")
+        trend_text.append(
+            f"On {dataset_label(ds)}, on the frontier models released since "
+            f"{g['window_start'].iloc[0]} whose 50% horizon the fit chapter's trend uses (the "
+            f"same models in every variant), the 50% horizon doubles every "
+            f"{say('metr', 'as METR computes it')}, {say('length_error', 'with length error')} "
+            f"and {say('baselined_only', 'on baselined tasks only')}.")
     out["le_trend"] = " ".join(trend_text) or NOT_AVAILABLE
     return out
 
@@ -166,32 +212,91 @@ def messiness_glue(ms: dict, focus_models, confidence_level: float) -> dict:
     parts = []
     for ds, g in s.groupby("dataset", sort=True):
         neg = int((g["ci_high"] < 0).sum())
-        parts.append(f"On {dataset_label(ds)} the slopes run from {format_number(g['slope'].min(), 2)} "
+        parts.append(f"On {dataset_label(ds)} the slopes of the {len(g)} models with task effects "
+                     f"run from {format_number(g['slope'].min(), 2)} "
                      f"to {format_number(g['slope'].max(), 2)} log-odds per messiness point "
-                     f"(median {format_number(g['slope'].median(), 2)}); {neg} of {len(g)} "
+                     f"(median {format_number(g['slope'].median(), 2)}); {neg} of those {len(g)} "
                      f"models' {level}s lie wholly below zero.")
+    ex = ms.get("excluded", pd.DataFrame())
+    if len(ex):
+        parts.append("Left out, with no task effects of their own: "
+                     + english_list([f"{_who(r)}, {r['reason']}" for _, r in ex.iterrows()]) + ".")
     focus = []
     for _, r in _rows_for(s[s["is_focus"]], list(focus_models)).iterrows():
+        apart = (np.isfinite(r["contrast_ci_low"]) and np.isfinite(r["contrast_ci_high"])
+                 and (r["contrast_ci_low"] > 0 or r["contrast_ci_high"] < 0))
         focus.append(f"{_who(r)}: slope {phrase(r['slope'], r['ci_low'], r['ci_high'], '', 2, level)}; "
-                     f"minus the mean of the other models {phrase(r['contrast'], r['contrast_ci_low'], r['contrast_ci_high'], '', 2, level)}.")
+                     f"minus the mean of the other models {phrase(r['contrast'], r['contrast_ci_low'], r['contrast_ci_high'], '', 2, level)}, "
+                     + ("distinguishable from zero." if apart else
+                        "not distinguishable from zero (the interval spans 0)."))
     return {"ms_counts": counts, "ms_slopes": " ".join(parts),
             "ms_focus": " ".join(focus) or NOT_AVAILABLE}
 
 
-def horizon_display(mixed: pd.DataFrame, length: pd.DataFrame, confidence_level: float,
+def _cell(h, lo, hi, runs: pd.DataFrame) -> str:
+    """A horizon ``"4.0 min [24 s, 17 min]"``; ``*`` when outside the tasks ``runs`` covers;
+    why there is none when NaN (``runs``: the model's rows of the task table in this variant)."""
+    if not np.isfinite(h):
+        k, n = runs["successes"].sum(), runs["n_runs"].sum()
+        return "no successes" if k == 0 else "no failures" if k == n else "no fit"
+    outside = len(runs) and not (runs["human_minutes"].min() <= h <= runs["human_minutes"].max())
+    text = duration(h) + ("*" if outside else "")
+    if np.isfinite(lo) and np.isfinite(hi):
+        text += f" [{duration(lo)}, {duration(hi)}]"
+    return text
+
+
+def horizon_display(mixed: pd.DataFrame, length: pd.DataFrame, tasks: pd.DataFrame,
                     p: float = 0.5) -> pd.DataFrame:
-    """One row per model: METR's, length-error, baselined-only and mixed-model horizons (text)."""
-    level = _level(confidence_level)
+    """One row per model: METR's, length-error, baselined-only and mixed-model horizons (text).
+
+    Parameters
+    ----------
+    mixed, length : :func:`~horizonlib.analyses.task_difficulty.compare_horizons` and
+        :func:`~horizonlib.analyses.length_error.length_error_table` outputs.
+    tasks : ``task_difficulty(...)["tasks"]`` (which tasks each model ran, its successes).
+    p : success probability of the horizons shown.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by (run file, model), models by METR's horizon; cells as :func:`_cell`:
+        human working time with the interval in brackets, ``*`` for a horizon outside the
+        lengths of the tasks the fit used (an extrapolation), ``< 1 s`` / ``> 1 work-month``
+        for horizons beyond those bounds.
+    """
     rows = []
     sel = length[np.isclose(length["p"], p)]
     for (ds, alias), g in sel.groupby(["dataset", "alias"], sort=True):
         v = g.set_index("variant")
-        cell = lambda name: (_minutes(v.loc[name, "horizon_min"], v.loc[name, "ci_low_min"],  # noqa: E731
-                                      v.loc[name, "ci_high_min"], level) if name in v.index else "—")
+        ran = tasks[(tasks["dataset"] == ds) & (tasks["alias"] == alias)]
+        base = ran[ran["human_source"] == "baseline"]
+        cell = lambda name, r=ran: (_cell(v.loc[name, "horizon_min"], v.loc[name, "ci_low_min"],  # noqa: E731
+                                          v.loc[name, "ci_high_min"], r) if name in v.index else "—")
         mx = mixed[(mixed["dataset"] == ds) & (mixed["alias"] == alias) & np.isclose(mixed["p"], p)]
         rows.append({"run file": dataset_label(ds), "model": g["display_name"].iloc[0],
+                     "_ds": ds, "_order": v.loc["metr", "horizon_min"] if "metr" in v.index else np.nan,
                      "METR": cell("metr"), "with length error": cell("length_error"),
-                     "baselined tasks only": cell("baselined_only"),
-                     "mixed model (typical task)": _minutes(mx["horizon_min"].iloc[0], mx["ci_low_min"].iloc[0],
-                                                            mx["ci_high_min"].iloc[0], level) if len(mx) else "—"})
-    return pd.DataFrame(rows)
+                     "baselined tasks only": cell("baselined_only", base),
+                     "mixed model (typical task)": _cell(mx["horizon_min"].iloc[0], mx["ci_low_min"].iloc[0],
+                                                         mx["ci_high_min"].iloc[0], ran) if len(mx) else "—"})
+    table = pd.DataFrame(rows).sort_values(["_ds", "_order"], na_position="first", kind="stable")
+    return table.drop(columns=["_ds", "_order"]).set_index(["run file", "model"])
+
+
+def styled(table: pd.DataFrame):
+    """The display table in the house style: run files grouped, cells padded."""
+    return table.style.set_table_styles(
+        [{"selector": "td, th", "props": "padding: 0.15em 0.6em; vertical-align: top;"}])
+
+
+def left_out_text(left: pd.DataFrame) -> str:
+    """Caption sentence naming the models a horizon figure leaves out (its
+    :func:`~horizonlib.report.figures_difficulty.horizons_left_out` table)."""
+    if left.empty:
+        return "Every model is shown."
+    items = [f"{r.display_name} ({dataset_label(r.dataset)}: "
+             + ("no fit" if not np.isfinite(r.horizon_min) else
+                f"METR's horizon {duration(r.horizon_min)}, an extrapolation far outside its tasks")
+             + ")" for r in left.itertuples()]
+    return f"Left out: {english_list(items)}; the table below lists them."

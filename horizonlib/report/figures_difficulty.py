@@ -11,6 +11,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from horizonlib.common.text import dataset_label
 from horizonlib.report.figures import SOURCE_COLORS, _minutes_axis
@@ -30,7 +31,7 @@ def _panels(n, width=5.2, height=3.6):
     return fig, list(axes[0])
 
 
-def plot_task_difficulty(tasks: pd.DataFrame, z: float = 1.96, n_labels: int = 2):
+def plot_task_difficulty(tasks: pd.DataFrame, z: float = 1.96, n_labels: int = 1):
     """Joint-fit difficulty beyond length of every task against its length, per dataset.
 
     Parameters
@@ -40,7 +41,8 @@ def plot_task_difficulty(tasks: pd.DataFrame, z: float = 1.96, n_labels: int = 2
     z : float
         Normal quantile of the error bars (posterior mean +- z sd).
     n_labels : int
-        The hardest and easiest ``n_labels`` tasks of each panel are named (task ids).
+        The hardest and easiest ``n_labels`` tasks of each panel are named (task ids; one each
+        by default, so the names stay legible at book width).
     """
     per_task = tasks.drop_duplicates(["dataset", "task_id"])
     datasets = sorted(per_task["dataset"].unique())
@@ -54,9 +56,12 @@ def plot_task_difficulty(tasks: pd.DataFrame, z: float = 1.96, n_labels: int = 2
         ax.axhline(0.0, color="black", lw=0.8, ls="--")
         order = d.sort_values("difficulty_joint")
         named = pd.concat([order.head(n_labels), order.tail(n_labels)]).reset_index(drop=True)
-        for i, row in named.iterrows():  # alternate above/below: neighbours often share a length
+        for _, row in named.iterrows():  # hard tasks labelled above, easy ones below their dot
+            above = row["difficulty_joint"] > 0
             ax.annotate(row["task_id"], (row["human_minutes"], row["difficulty_joint"]),
-                        fontsize=6, xytext=(4, 3 if i % 2 else -9), textcoords="offset points")
+                        fontsize=8, xytext=(0, 8 if above else -12), textcoords="offset points",
+                        ha="center", bbox={"boxstyle": "round,pad=0.15", "fc": "white",
+                                           "ec": "none", "alpha": 0.8})
         _minutes_axis(ax, TICKS, TICK_LABELS)
         ax.set_xlim(0.05, 4000)
         ax.set_title(dataset_label(dataset), fontsize=10)
@@ -64,6 +69,24 @@ def plot_task_difficulty(tasks: pd.DataFrame, z: float = 1.96, n_labels: int = 2
         ax.set_ylabel("difficulty beyond length (log-odds)")
         ax.legend(fontsize=7, loc="lower left")
     return fig
+
+
+#: Horizon axis range (minutes) of :func:`plot_horizon_intervals`.
+HORIZON_XLIM = (0.05, 5000)
+
+
+def horizons_left_out(length: pd.DataFrame, p: float = 0.5) -> pd.DataFrame:
+    """Models :func:`plot_horizon_intervals` leaves out: METR's horizon missing or off the axis.
+
+    Returns
+    -------
+    pandas.DataFrame
+        dataset, display_name, horizon_min (minutes; NaN when the fit failed).
+    """
+    m = length[(length["variant"] == "metr") & np.isclose(length["p"], p)]
+    h = m["horizon_min"]
+    off = ~(np.isfinite(h) & (h >= HORIZON_XLIM[0]) & (h <= HORIZON_XLIM[1]))
+    return m.loc[off, ["dataset", "display_name", "horizon_min"]].reset_index(drop=True)
 
 
 def plot_horizon_intervals(mixed: pd.DataFrame, length: pd.DataFrame, p: float = 0.5):
@@ -83,8 +106,10 @@ def plot_horizon_intervals(mixed: pd.DataFrame, length: pd.DataFrame, p: float =
     style = dict(VARIANT_STYLE, mixed=("mixed model, typical task", "#9467bd", "D"))
     datasets = sorted(rows["dataset"].unique())
     fig, axes = _panels(len(datasets), height=4.2)
+    left = horizons_left_out(length, p)
     for ax, dataset in zip(axes, datasets):
-        d = rows[(rows["dataset"] == dataset) & np.isfinite(rows["horizon_min"])]
+        d = rows[(rows["dataset"] == dataset) & np.isfinite(rows["horizon_min"])
+                 & ~rows["display_name"].isin(left.loc[left["dataset"] == dataset, "display_name"])]
         order = (d[d["variant"] == "metr"].sort_values("horizon_min")["display_name"].tolist())
         ypos = {name: i for i, name in enumerate(order)}
         for k, (variant, (label, color, marker)) in enumerate(style.items()):
@@ -96,9 +121,9 @@ def plot_horizon_intervals(mixed: pd.DataFrame, length: pd.DataFrame, p: float =
                         color=color, label=label)
         ax.set_yticks(range(len(order)), order, fontsize=7)
         _minutes_axis(ax, TICKS, TICK_LABELS)
-        ax.set_xlim(0.05, 5000)
+        ax.set_xlim(*HORIZON_XLIM)
         ax.set_title(dataset_label(dataset), fontsize=10)
-        ax.set_xlabel(f"{100 * p:.0f}% time horizon")
+        ax.set_xlabel(f"{100 * p:.0f}% time horizon (human working time)")
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, fontsize=8, loc="outside lower center", ncols=len(labels))
     return fig
@@ -127,9 +152,10 @@ def plot_lead_concentration(tasks: pd.DataFrame, models: list[str], max_k: int =
             share = np.cumsum(gains)[:max_k] / gains.sum()
             ax.plot(np.arange(1, share.size + 1), share, marker=".", label=name)
         ax.axhline(0.5, color="grey", lw=0.6, ls=":")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # k counts tasks
         ax.set_ylim(0, 1.02)
         ax.set_xlabel("top k tasks (by excess log-likelihood)")
-        ax.set_ylabel("share of the lead beyond the curve")
+        ax.set_ylabel("share of its excess beyond its curve")
         ax.set_title(dataset_label(dataset), fontsize=10)
         if ax.get_legend_handles_labels()[0]:
             ax.legend(fontsize=7, loc="lower right")

@@ -32,8 +32,9 @@ DIFFICULTY_FILES: tuple[ResultsFile, ...] = (
             Column("difficulty_joint", "log-odds", "task effect of the joint fit over the "
                    "dataset's models (positive: harder than its length says)"),
             Column("difficulty_joint_sd", "log-odds", "posterior standard deviation of that effect"),
-            Column("difficulty_joint_doublings", "doublings of length", "the same effect as the "
-                   "change of length with the same effect (difficulty / |mean slope|)"),
+            Column("difficulty_joint_doublings", "doublings of length", "difficulty_joint "
+                   "divided by the dataset's mean |slope| over its models (log-odds per "
+                   "doubling of length)"),
             Column("predicted_rate_joint", "fraction", "success rate the model's length curve "
                    "predicts for a typical task of this length"),
             Column("excess_loglik", "nats", "log-likelihood the model gains on this task over its "
@@ -82,6 +83,8 @@ DIFFICULTY_FILES: tuple[ResultsFile, ...] = (
         (Column("dataset", "", "run file whose models are fitted"),
          Column("variant", "", "metr, length_error or baselined_only"),
          Column("window_start", "date", "first release date included"),
+         Column("n_models", "models", "models in the fit (the same in every variant, less "
+                "any whose horizon is unusable in this one)"),
          Column("aliases", "", "models in the fit, ';'-joined"),
          Column("doubling_days", "days", "doubling time of the 50% horizon"),
          Column("ci_low_days", "days", "lower bound of its bootstrap interval"),
@@ -91,8 +94,8 @@ DIFFICULTY_FILES: tuple[ResultsFile, ...] = (
         "messiness", WRITER, "one model and one task with METR's messiness labels",
         MODEL + TASK + (
             Column("human_minutes", "minutes", "the task's human length"),
-            Column("messiness", "points (0-16)", "METR's messiness score, the sum of its 16 "
-                   "factors"),
+            Column("messiness", "points (0-16)", "METR's messiness score: the mean over the "
+                   "task's labellers of the sum of the 16 messiness factors"),
             Column("n_labels", "labels", "labellers behind the score"),
             Column("success_rate", "fraction", "the model's success rate on the task"),
             Column("beyond_length", "log-odds", "success beyond what length predicts (minus the "

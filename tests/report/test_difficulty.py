@@ -46,19 +46,40 @@ def test_glue_values_are_sentences(chapter):
     g = RD.difficulty_glue(c["res"], c["mixed"], c["lead"], c["recovery"], ["Sim-Fir", "Sim-X"],
                            ["Sim-Elm"], 0.95)
     assert "r = " in g["df_recovery"] and "Sim-Fir" in g["df_horizons"]
-    assert g["df_missing"].startswith("Sim-X")
+    assert g["df_missing"].startswith("Sim-X") and not g["df_missing"].endswith(".")
+    assert "df_cost" not in g and "doubling of length" in g["df_spread"]
     assert "Sim-Elm" in g["df_lead"]
     g = RD.length_error_glue(c["table"], c["trend"], c["runs"], ["Sim-Fir"], 1.0, 1.5, 0.95)
     assert "baselined" in g["le_counts"] and "doublings wide" in g["le_focus"]
-    assert "frontier models" in g["le_trend"]
+    assert "frontier models" in g["le_trend"] and "same models" in g["le_trend"]
+    for n in c["trend"]["n_models"]:
+        assert f"({n} models)" in g["le_trend"]
     g = RD.messiness_glue(c["ms"], ["Sim-Fir"], 0.95)
     assert "no messiness labels" in g["ms_slopes"]
 
 
 def test_display_table_has_every_model(chapter):
-    table = RD.horizon_display(chapter["mixed"], chapter["table"], 0.95)
+    table = RD.horizon_display(chapter["mixed"], chapter["table"], chapter["res"]["tasks"])
     assert len(table) == 6
+    assert list(table.index.names) == ["run file", "model"]
     assert list(table.columns)[-1] == "mixed model (typical task)"
+    assert not table.stack().str.contains("e-|e\\+|days").any()  # no raw floats, no 24-h days
+    RD.styled(table).to_html()
+
+
+def test_durations_are_working_time_with_bounds():
+    assert RD.duration(1e-6) == "< 1 s"
+    assert RD.duration(1e40) == "> 1 work-month"
+    assert RD.duration(100 * 60) == "100 h"
+    assert RD.duration(30.0) == "30 min"
+
+
+def test_display_cell_says_why_there_is_no_horizon():
+    import pandas as pd
+    runs = pd.DataFrame({"successes": [0, 0], "n_runs": [4, 4], "human_minutes": [1.0, 8.0]})
+    assert RD._cell(np.nan, np.nan, np.nan, runs) == "no successes"
+    assert RD._cell(0.5, 0.1, 2.0, runs).startswith("30 s* [")
+    assert RD._cell(2.0, 1.0, 4.0, runs) == "2.0 min [1.0 min, 4.0 min]"
 
 
 def test_figures_are_labelled_and_small(chapter):
