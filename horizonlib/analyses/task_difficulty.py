@@ -154,7 +154,8 @@ def _per_model(x, k, n, success_percents, z):
                 "status": "no_successes" if k.sum() == 0 else "no_failures",
                 "horizons": {p: (np.nan, np.nan, np.nan) for p in ps}}
     fit = fit_random_intercept(x, k, n)
-    status = "no_task_spread" if fit.status == "ok" and fit.task_sd < MIN_TASK_SD else fit.status
+    status = ("no_task_spread" if fit.status in ("ok", "sd_at_bound") and fit.task_sd < MIN_TASK_SD
+              else fit.status)
     if status != "ok":
         nan = np.full(x.size, np.nan)
         return {"effect": nan, "effect_sd": nan, "slope": fit.slope[0], "task_sd": fit.task_sd,

@@ -77,3 +77,20 @@ def test_metr_variant_resamples_the_fit_chapters_replicates(runs):
     both = samples[samples["variant"] == "metr"].merge(fit, on=["dataset", "alias", "replicate", "p"])
     assert len(both) == len(fit)
     np.testing.assert_allclose(both["horizon_min_x"], both["horizon_min_y"], rtol=1e-9)
+
+
+def test_every_variant_fits_the_same_models(runs):
+    """The variants differ in horizons only: the models are the metr variant's frontier, and
+    a model whose horizon is below METR's floor in the metr variant stays out of all of them."""
+    points, samples = boot(runs, 1.0, 1.5)
+    dates = synthetic_release_dates()
+    trend = LE.length_error_trend(points, samples, dates, "2019-01-01", 0.95).set_index("variant")
+    assert trend["aliases"].nunique() == 1
+    assert (trend["n_models"] == trend.loc["metr", "aliases"].count(";") + 1).all()
+    # push one frontier model below the floor in the metr variant only: it leaves every variant
+    first = trend.loc["metr", "aliases"].split(";")[0]
+    low = points.copy()
+    low.loc[(low["alias"] == first) & (low["variant"] == "metr"), "horizon_min"] = 1e-6
+    trend2 = LE.length_error_trend(low, samples, dates, "2019-01-01", 0.95).set_index("variant")
+    for variant in LE.VARIANTS:
+        assert first not in trend2.loc[variant, "aliases"].split(";")

@@ -53,3 +53,18 @@ def test_no_labels_give_empty_tables():
     assert not ms["has_labels"] and ms["joined"].empty and ms["slopes"].empty
     assert list(ms["slopes"].columns) == MS.SLOPE_COLUMNS
     assert ms["counts"]["n_labelled"].tolist() == [0]
+
+
+def test_models_without_task_effects_are_left_out_and_named():
+    tasks = pd.DataFrame({"dataset": "d", "alias": ["a", "a", "b", "b", "c", "c"],
+                          "display_name": ["a", "a", "b", "b", "c", "c"],
+                          "task_id": ["t1", "t2"] * 3, "human_minutes": 1.0,
+                          "successes": [1, 2, 0, 0, 1, 3], "n_runs": 4,
+                          "difficulty_model": [0.5, -0.5, np.nan, np.nan, np.nan, np.nan],
+                          "difficulty_model_sd": [0.1, 0.1, np.nan, np.nan, np.nan, np.nan]})
+    labels = pd.DataFrame({"task_id": ["t1", "t2"], "messiness": [1.0, 3.0], "n_labels": [5, 5]})
+    runs = tasks[["dataset", "task_id"]]
+    ms = MS.messiness_analysis(runs, tasks, labels, ["a"], 0, np.random.default_rng(0), 0.95)
+    assert ms["slopes"]["alias"].tolist() == ["a"]
+    assert ms["excluded"].set_index("alias")["reason"].to_dict() == {
+        "b": "no successes", "c": "no spread among tasks"}

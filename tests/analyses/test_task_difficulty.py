@@ -84,3 +84,25 @@ def test_compare_horizons_width_ratio():
     out = TD.compare_horizons(mixed, metr)
     assert len(out) == 1
     assert out["width_ratio"].iloc[0] == pytest.approx(0.5)  # 2 doublings against 4
+
+
+def test_a_fit_without_task_spread_gives_no_task_effects():
+    """Success set by length alone: the spread collapses, so the fit is marked and its effects
+    are NaN (a messiness slope on all-zero effects would look like a precise zero)."""
+    from scipy.special import expit
+
+    x = np.repeat(np.linspace(-2, 8, 40), 1)
+    n = np.full(x.size, 400.0)
+    k = np.round(n * expit(2.0 - 0.6 * x))
+    one = TD._per_model(x, k, n, (50,), 1.96)
+    assert one["status"] == "no_task_spread" and one["task_sd"] < TD.MIN_TASK_SD
+    assert np.isnan(one["effect"]).all()
+    assert np.isfinite(one["horizons"][0.5][0])
+
+
+def test_joint_table_gives_the_doublings_divisor(synthetic):
+    _, res = synthetic
+    t = res["tasks"].dropna(subset=["difficulty_joint_doublings"])
+    t = t[t["difficulty_joint"].abs() > 1e-6]
+    ratio = t["difficulty_joint"] / t["difficulty_joint_doublings"]
+    np.testing.assert_allclose(ratio, res["joint"]["mean_abs_slope"].iloc[0])

@@ -102,3 +102,24 @@ def test_answers_section_from_results_files(chapter, tmp_path):
     assert "No messiness labels" in g["la_messiness"]
     empty = difficulty_answers(tmp_path, ["Sim-Fir"], ["Sim-Elm"])
     assert empty["la_horizon"] == NOT_AVAILABLE
+
+
+def test_answers_quote_intervals_caveat_and_contrast(chapter, tmp_path):
+    import pandas as pd
+    from horizonlib.report.answers_difficulty import _apart
+    g = difficulty_answers(chapter["results"], ["Sim-Fir"], ["Sim-Elm"])
+    assert g["la_horizon"].count("95% CI") == 4 and "task families" in g["la_horizon"]
+    assert "not a lead over other models" in g["la_lead"]
+    assert "models)" in g["la_trend"]
+    assert _apart(pd.Series({"contrast_ci_low": -0.5, "contrast_ci_high": -0.1}))
+    assert not _apart(pd.Series({"contrast_ci_low": -0.5, "contrast_ci_high": 0.3}))
+
+
+def test_figure_leaves_out_models_off_the_axis(chapter):
+    table = chapter["table"].copy()
+    alias = table["alias"].iloc[0]
+    table.loc[table["alias"] == alias, "horizon_min"] = 1e-6
+    left = FD.horizons_left_out(table)
+    assert set(left["display_name"]) == set(table.loc[table["alias"] == alias, "display_name"])
+    assert "Left out" in RD.left_out_text(left) and "< 1 s" in RD.left_out_text(left)
+    assert RD.left_out_text(left.iloc[:0]) == "Every model is shown."
