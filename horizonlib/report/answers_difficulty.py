@@ -97,9 +97,10 @@ def difficulty_answers(results_dir: str | os.PathLike, focus_models, comparison_
     out["la_lead"] = (
         f"It beats its predicted success on {r['n_beats']} of {r['n_tasks']} tasks; its top three "
         f"hold {format_number(100 * r['share_topk'], 0)}% of its success beyond its own length "
-        f"curve (an excess over its own prediction, not a lead over other models)"
+        f"curve"
         + (f" (comparison models on {dataset_label(dataset)}: {comp})" if comp else "")
-        + f", and half of that excess comes from {r['tasks_for_half']} tasks.")
+        + f", and half of that excess comes from {r['tasks_for_half']} tasks. That is success "
+        f"beyond its own prediction, not a lead over other models.")
     le = t["length_error"]
     le = le[(le["display_name"] == focus) & (le["dataset"] == dataset) & np.isclose(le["p"], 0.5)]
     v = le.set_index("variant") if len(le) else le

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from horizonlib.common.text import (NOT_AVAILABLE, dataset_label, english_list, format_number,
-                                    phrase, plural)
+                                    count_of, phrase, plural)
 from horizonlib.common.units import format_duration
 
 
@@ -100,7 +100,8 @@ def difficulty_glue(res: dict, mixed: pd.DataFrame, lead: pd.DataFrame, recovery
                         f"{format_number(ok['task_sd'].max(), 1)}" if len(ok) else NOT_AVAILABLE),
         "df_model_excluded": ("Every model's own fit finds task effects." if bad.empty else
                               "Left out of that range, with no task effects of their own: "
-                              + english_list([f"{_who(r)}, {STATUS_WORDS.get(r['status'], r['status'])}"
+                              + english_list([f"{r['display_name']} ({dataset_label(r['dataset'])}: "
+                                              f"{STATUS_WORDS.get(r['status'], r['status'])})"
                                               for _, r in bad.iterrows()]) + "."),
         "df_level": level,
     }
@@ -115,8 +116,8 @@ def difficulty_glue(res: dict, mixed: pd.DataFrame, lead: pd.DataFrame, recovery
         r80 = mixed[(mixed["dataset"] == r["dataset"]) & (mixed["alias"] == r["alias"])
                     & np.isclose(mixed["p"], 0.8)].iloc[0]
         sentences.append(
-            f"{_who(r)} (its own fit puts the task effects' standard deviation at "
-            f"{format_number(r['task_sd'], 1)} log-odds): 50% horizon "
+            f"{r['display_name']} ({dataset_label(r['dataset'])}; task effects' standard "
+            f"deviation {format_number(r['task_sd'], 1)} log-odds in its own fit): 50% horizon "
             f"{_minutes(r['horizon_min'], r['ci_low_min'], r['ci_high_min'], level)} "
             f"for a typical task against METR's {_minutes(r['metr_horizon_min'], r['metr_ci_low_min'], r['metr_ci_high_min'], level)}"
             f" (interval {format_number(r['width_ratio'], 2)} times as wide on a log scale); "
@@ -215,12 +216,13 @@ def messiness_glue(ms: dict, focus_models, confidence_level: float) -> dict:
         parts.append(f"On {dataset_label(ds)} the slopes of the {len(g)} models with task effects "
                      f"run from {format_number(g['slope'].min(), 2)} "
                      f"to {format_number(g['slope'].max(), 2)} log-odds per messiness point "
-                     f"(median {format_number(g['slope'].median(), 2)}); {neg} of those {len(g)} "
-                     f"models' {level}s lie wholly below zero.")
+                     f"(median {format_number(g['slope'].median(), 2)}); the {level}s of "
+                     f"{count_of(neg, len(g), 'model')} lie wholly below zero.")
     ex = ms.get("excluded", pd.DataFrame())
     if len(ex):
         parts.append("Left out, with no task effects of their own: "
-                     + english_list([f"{_who(r)}, {r['reason']}" for _, r in ex.iterrows()]) + ".")
+                     + english_list([f"{r['display_name']} ({dataset_label(r['dataset'])}: "
+                                     f"{r['reason']})" for _, r in ex.iterrows()]) + ".")
     focus = []
     for _, r in _rows_for(s[s["is_focus"]], list(focus_models)).iterrows():
         apart = (np.isfinite(r["contrast_ci_low"]) and np.isfinite(r["contrast_ci_high"])
@@ -286,7 +288,7 @@ def horizon_display(mixed: pd.DataFrame, length: pd.DataFrame, tasks: pd.DataFra
 
 def styled(table: pd.DataFrame):
     """The display table in the house style: run files grouped, cells padded."""
-    return table.style.set_table_styles(
+    return table.style.format(escape="html").format_index(escape="html").set_table_styles(
         [{"selector": "td, th", "props": "padding: 0.15em 0.6em; vertical-align: top;"}])
 
 
