@@ -119,9 +119,9 @@ def difficulty_answers(results_dir: str | os.PathLike, focus_models, comparison_
     tr = t["length_error_trend"]
     tr = tr[tr["dataset"] == dataset].set_index("variant") if len(tr) else tr
     out["la_trend"] = (
-        "The doubling time of that run file's frontier (the same models in every variant) is "
+        "The doubling time of that run file's frontier is "
         + ", ".join(f"{phrase(tr.loc[k, 'doubling_days'], tr.loc[k, 'ci_low_days'], tr.loc[k, 'ci_high_days'], 'days', 0)} {label}"
-                    + (f" ({int(tr.loc[k, 'n_models'])} models)" if "n_models" in tr.columns else "")
+                    + f" ({int(tr.loc[k, 'n_models'])} models)"
                     for k, label in (("metr", "as METR computes it"),
                                      ("length_error", "with length error"),
                                      ("baselined_only", "on baselined tasks only"))

@@ -183,17 +183,21 @@ def length_error_glue(table: pd.DataFrame, trend: pd.DataFrame, runs: pd.DataFra
     trend_text = []
     for ds, g in trend.groupby("dataset", sort=True):
         v = g.set_index("variant")
+        same = g["n_models"].nunique() == 1
 
         def say(name, how):
             if name not in v.index:
                 return f"{NOT_AVAILABLE} {how}"
             r = v.loc[name]
             return (phrase(r["doubling_days"], r["ci_low_days"], r["ci_high_days"], "days", 0,
-                           level) + f" {how} ({plural(int(r['n_models']), 'model')})")
+                           level) + f" {how}"
+                    + ("" if same else f" ({plural(int(r['n_models']), 'model')})"))
+        who = (f"the same {plural(int(g['n_models'].iloc[0]), 'frontier model')} in every variant"
+               if same else "the same frontier models in every variant, less any whose horizon "
+               "a variant cannot use")
         trend_text.append(
-            f"On {dataset_label(ds)}, on the frontier models released since "
-            f"{g['window_start'].iloc[0]} whose 50% horizon the fit chapter's trend uses (the "
-            f"same models in every variant), the 50% horizon doubles every "
+            f"On {dataset_label(ds)} ({who}: those released since {g['window_start'].iloc[0]} "
+            f"that the fit chapter's trend uses) the 50% horizon doubles every "
             f"{say('metr', 'as METR computes it')}, {say('length_error', 'with length error')} "
             f"and {say('baselined_only', 'on baselined tasks only')}.")
     out["le_trend"] = " ".join(trend_text) or NOT_AVAILABLE
