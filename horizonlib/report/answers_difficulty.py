@@ -118,10 +118,13 @@ def difficulty_answers(results_dir: str | os.PathLike, focus_models, comparison_
         out["la_length"] = NOT_AVAILABLE
     tr = t["length_error_trend"]
     tr = tr[tr["dataset"] == dataset].set_index("variant") if len(tr) else tr
+    same = len(tr) and tr["n_models"].nunique() == 1
     out["la_trend"] = (
-        "The doubling time of that run file's frontier is "
+        "The doubling time of that run file's frontier"
+        + (f" (the same {int(tr['n_models'].iloc[0])} models in every variant)" if same else "")
+        + " is "
         + ", ".join(f"{phrase(tr.loc[k, 'doubling_days'], tr.loc[k, 'ci_low_days'], tr.loc[k, 'ci_high_days'], 'days', 0)} {label}"
-                    + f" ({int(tr.loc[k, 'n_models'])} models)"
+                    + ("" if same else f" ({int(tr.loc[k, 'n_models'])} models)")
                     for k, label in (("metr", "as METR computes it"),
                                      ("length_error", "with length error"),
                                      ("baselined_only", "on baselined tasks only"))
