@@ -33,7 +33,7 @@ DIFFICULTY_FILES: tuple[ResultsFile, ...] = (
                    "dataset's models (positive: harder than its length says)"),
             Column("difficulty_joint_sd", "log-odds", "posterior standard deviation of that effect"),
             Column("difficulty_joint_doublings", "doublings of length", "difficulty_joint "
-                   "divided by the dataset's mean |slope| over its models (log-odds per "
+                   "divided by the dataset's mean absolute slope over its models (log-odds per "
                    "doubling of length)"),
             Column("predicted_rate_joint", "fraction", "success rate the model's length curve "
                    "predicts for a typical task of this length"),
@@ -43,7 +43,7 @@ DIFFICULTY_FILES: tuple[ResultsFile, ...] = (
             Column("difficulty_model", "log-odds", "task effect of the model's own mixed fit"),
             Column("difficulty_model_sd", "log-odds", "its posterior standard deviation"),
             Column("difficulty_model_doublings", "doublings of length",
-                   "that effect over the model's |slope|")),
+                   "that effect over the absolute slope of the model's own fit")),
         ("dataset", "alias", "task_id")),
     ResultsFile(
         "mixed_horizons", WRITER,
