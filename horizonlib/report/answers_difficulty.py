@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from horizonlib.common.text import NOT_AVAILABLE, dataset_label, format_number, phrase
-from horizonlib.common.units import format_duration
+from horizonlib.report.difficulty import duration
 
 FILES = ("mixed_horizons", "lead_concentration", "length_error", "length_error_trend",
          "messiness_slopes")
@@ -30,8 +30,8 @@ def _span(h, lo, hi) -> str:
     if not np.isfinite(h):
         return NOT_AVAILABLE
     if np.isfinite(lo) and np.isfinite(hi):
-        return f"{format_duration(h)} (95% CI {format_duration(lo)} to {format_duration(hi)})"
-    return format_duration(h)
+        return f"{duration(h)} (95% CI {duration(lo)} to {duration(hi)})"
+    return duration(h)
 
 
 def _apart(row) -> bool:

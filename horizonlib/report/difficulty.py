@@ -171,7 +171,7 @@ def length_error_glue(table: pd.DataFrame, trend: pd.DataFrame, runs: pd.DataFra
                             & (t50["variant"] == v)]
         le, bo = get("length_error"), get("baselined_only")
         text = (f"{_who(r)}: 50% horizon {_minutes(r['horizon_min'], r['ci_low_min'], r['ci_high_min'], level)}; "
-                f"with length error the interval is {_minutes(np.nan) if le.empty else format_duration(le['ci_low_min'].iloc[0]) + ' to ' + format_duration(le['ci_high_min'].iloc[0])} "
+                f"with length error the interval is {_minutes(np.nan) if le.empty else duration(le['ci_low_min'].iloc[0]) + ' to ' + duration(le['ci_high_min'].iloc[0])} "
                 f"({format_number(r['ci_width_doublings'], 2)} → "
                 f"{format_number(le['ci_width_doublings'].iloc[0], 2) if len(le) else 'n/a'} doublings wide)")
         if len(bo):
