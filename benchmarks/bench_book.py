@@ -1,10 +1,11 @@
 """Benchmark: the cold offline book, chapter by chapter, before (a baseline git ref) and after.
 
-Builds the offline edition (``params/offline.yml``) twice through the CLI, each cold: from a
+Builds the offline edition (``params/offline.yml``) three times through the CLI, each cold: from a
 fresh copy of the source tree in a temporary folder, so the data cache (``data/raw`` next to the
 package; the CLI has no option to move it) starts empty and is filled from the mirror, into a
 fresh ``--out`` folder. "after" is the current working tree (tracked and untracked, not ignored
-files); "before" is ``--baseline REF`` (default: the tag ``pre-redesign``) checked out into a
+files) as ``make book`` runs it (two chapters at once), "after, 1 job" the same with
+``--jobs 1`` (what each chapter costs on its own); "before" is ``--baseline REF`` (default: the tag ``pre-redesign``) checked out into a
 temporary ``git worktree``, removed afterwards. Each build runs with ``PYTHONPATH`` pointing at
 its tree and this interpreter (the venv).
 
@@ -61,7 +62,8 @@ def copy_working_tree(dest: Path) -> None:
             shutil.copy2(src, dest / name)
 
 
-def build(tree: Path, out: Path, params: str, mirror: str, label: str) -> dict:
+def build(tree: Path, out: Path, params: str, mirror: str, label: str,
+          extra: tuple[str, ...] = ()) -> dict:
     """Build the book from ``tree`` into ``out``; the seconds of each step, wall time and peak RSS."""
     env = dict(os.environ, PYTHONPATH=str(tree), HORIZON_DATA_MIRROR=mirror)
     found = subprocess.run([sys.executable, "-c", "import horizonlib; print(horizonlib.__file__)"],
@@ -70,7 +72,7 @@ def build(tree: Path, out: Path, params: str, mirror: str, label: str) -> dict:
         sys.exit(f"error: with PYTHONPATH={tree}, horizonlib is imported from {found}, not from the tree")
     rss_file = out.parent / f"rss-{label}.txt"
     cmd = [sys.executable, "-c", MEASURE, str(rss_file),
-           sys.executable, "-m", "horizonlib", "book", "--params", params, "--out", str(out)]
+           sys.executable, "-m", "horizonlib", "book", "--params", params, "--out", str(out), *extra]
     print(f"-- {label}: building {params} from {tree}", flush=True)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=tree, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -85,7 +87,7 @@ def build(tree: Path, out: Path, params: str, mirror: str, label: str) -> dict:
             if match:
                 key = name or match.group(1)
                 steps[key] = float(match.group(1 if name else 2))
-                print(f"   {label:>6}  {key:<32} {steps[key]:7.1f} s", flush=True)
+                print(f"   {label:>12}  {key:<32} {steps[key]:7.1f} s", flush=True)
     status = proc.wait()
     wall = time.perf_counter() - start
     if status != 0:
@@ -111,14 +113,16 @@ def table(runs: dict[str, dict]) -> str:
                      [sum(runs[k]["steps"][c] for c in common) for k in labels], "s"))
     rows.append(("whole build, wall time", [runs[k]["wall"] for k in labels], "s"))
     rows.append(("peak RSS, largest process", [runs[k]["peak_mib"] for k in labels], "MiB"))
-    header = f"{'step':<36}" + "".join(f"{k:>12}" for k in labels)
-    if len(labels) == 2:
-        header += f"{'after/before':>14}"
+    width = max(12, *(len(k) + 2 for k in labels))
+    header = f"{'step':<36}" + "".join(f"{k:>{width}}" for k in labels)
+    header += "".join(f"{k + '/' + labels[0]:>{len(k) + len(labels[0]) + 3}}" for k in labels[1:])
     out = [header, "-" * len(header)]
     for name, values, unit in rows:
-        cells = "".join(f"{'—' if v is None else f'{v:.1f} {unit}':>12}" for v in values)
-        if len(values) == 2 and None not in values and values[0] > 0:
-            cells += f"{values[1] / values[0]:>14.2f}"
+        cells = "".join(f"{'—' if v is None else f'{v:.1f} {unit}':>{width}}" for v in values)
+        for k, v in zip(labels[1:], values[1:]):
+            ratio = (f"{v / values[0]:.2f}" if v is not None and values[0] not in (None, 0)
+                     else "")
+            cells += f"{ratio:>{len(k) + len(labels[0]) + 3}}"
         out.append(f"{name:<36}{cells}")
     return "\n".join(out)
 
@@ -152,9 +156,11 @@ def main() -> None:
                 runs["before"] = build(before, tmp / "out-before", args.params, mirror, "before")
             finally:
                 git("worktree", "remove", "--force", str(before))
-        after = tmp / "after"
-        copy_working_tree(after)
-        runs["after"] = build(after, tmp / "out-after", args.params, mirror, "after")
+        # the tree now runs two chapters at once (--jobs); one at a time shows what each costs
+        for label, extra in (("after, 1 job", ("--jobs", "1")), ("after", ())):
+            tree = tmp / label.replace(", ", "-").replace(" ", "-")
+            copy_working_tree(tree)
+            runs[label] = build(tree, tmp / f"out-{tree.name}", args.params, mirror, label, extra)
 
     head = git("rev-parse", "--short", "HEAD").strip()
     dirty = " + uncommitted changes" if git("status", "--porcelain").strip() else ""
