@@ -50,12 +50,12 @@ def test_logistic_curves_and_trend():
 
 
 def test_trend_labels_of_one_model_do_not_overlap():
-    # o3 measured twice at nearly the same date and horizon, both series labelling rightwards
+    # o3 measured twice at nearly the same date and horizon; series a and c both label rightwards
     trend_points = pd.DataFrame(dict(
         model=["o3", "o3 (Inspect)", "o4-mini", "GPT-4"],
         release_date=pd.to_datetime(["2025-04-16", "2025-04-16", "2025-04-16", "2023-03-14"]),
         horizon_min=[110.0, 115.0, 80.0, 5.0], ci_low_min=[50.0, 60.0, 40.0, 2.0],
-        ci_high_min=[200.0, 210.0, 150.0, 9.0], series=["a", "c", "a", "a"]))
+        ci_high_min=[200.0, 210.0, 150.0, 9.0], series=["a", "c", "a", "b"]))
     fig = figures.plot_horizon_trend(trend_points)
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
