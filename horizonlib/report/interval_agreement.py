@@ -56,7 +56,7 @@ def interval_agreement_display(agreement: pd.DataFrame, confidence_level: float 
     level = f"{confidence_level:.0%} CI"
 
     def verdict(r) -> str:
-        beyond = [f"{side} z = {zv:+.1f}".replace("-", "−") for side, zv, flag in
+        beyond = [f"{side} z = {_signed(zv)}" for side, zv, flag in
                   (("low", r.low_z, r.low_differs), ("high", r.high_z, r.high_differs)) if flag]
         return "yes: " + ", ".join(beyond) if beyond else "no"
 
@@ -79,6 +79,11 @@ def _differ(k) -> str:
     """``"none differs"``, ``"1 differs"``, ``"3 differ"``."""
     k = int(k)
     return "none differs" if k == 0 else f"{k:,} {'differs' if k == 1 else 'differ'}"
+
+
+def _signed(z: float) -> str:
+    """A z score with its sign and a true minus: ``"+3.6"``, ``"−2.3"``."""
+    return f"{z:+.1f}".replace("-", "−")
 
 
 def _percent(p: float) -> str:
@@ -124,8 +129,8 @@ def interval_agreement_sentence(agreement: pd.DataFrame, z: float = MC_Z,
     if two["observed"] == 0:
         return text + " Every bound agrees with METR's within Monte Carlo error."
     beyond = _bounds_beyond(agreement, z)
-    names = [f"the {r.side} bound of {r.model} p{round(r.p * 100)} (z = {r.z:+.1f})"
-             .replace("-", "−") for r in beyond.itertuples()]
+    names = [f"the {r.side} bound of {r.model} p{round(r.p * 100)} (z = {_signed(r.z)})"
+             for r in beyond.itertuples()]
     text += (f" The exception{'s are' if len(names) > 1 else ' is'} {english_list(names)}."
              if len(names) <= 6 else f" The largest: {english_list(names[:6])}.")
     if two["observed"] <= two["expected"] or two["p_at_least"] >= 0.05:
@@ -143,12 +148,13 @@ def interval_agreement_sentence(agreement: pd.DataFrame, z: float = MC_Z,
     tail = (1 - confidence_level) / 2
     pct = 100 * (tail if worst["side"] == "low" else 1 - tail)
     n_tail = tail * worst["n_replicates"]
-    text += (f" {english_list(names[:len(far)])} {'is' if len(far) == 1 else 'are'} not "
-             f"explained by Monte Carlo error at the stated level: noise alone puts some bound "
-             f"of {n_bounds} at |z| ≥ {abs(worst['z']):.1f} with probability about "
+    unexplained = english_list(names[:len(far)])
+    text += (f" {unexplained[0].upper()}{unexplained[1:]} {'is' if len(far) == 1 else 'are'} "
+             f"not explained by Monte Carlo error at the stated level: noise alone puts some "
+             f"bound of {n_bounds} at |z| ≥ {abs(worst['z']):.2f} with probability about "
              f"{_percent(p_max_beyond(abs(worst['z']), n_bounds))}"
-             + (f", and the other bound of that interval agrees (z = {worst['other_z']:+.1f})"
-                .replace("-", "−") if abs(worst["other_z"]) <= z else "")
+             + (f", and the other bound of that interval agrees (z = {_signed(worst['other_z'])})"
+                if abs(worst["other_z"]) <= z else "")
              + ". We cannot tell the likely reasons apart here: the order-statistic rule may "
              f"underestimate the error of so extreme a percentile (the {pct:g}th of "
              f"{int(worst['n_replicates']):,} replicates rests on the about {n_tail:.0f} "

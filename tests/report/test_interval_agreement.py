@@ -40,7 +40,8 @@ def test_one_far_bound_is_called_unexplained_and_singular():
     assert "Of the 32 interval bounds compared (16 models, 1 success level), 1 differs" in text
     assert "The exception is the high bound of m3 p80 (z = +3.6)" in text
     assert "not explained by Monte Carlo error" in text
-    assert "probability about 1.0%" in text
+    assert "The high bound of m3 p80 (z = +3.6) is not explained" in text
+    assert "|z| ≥ 3.60 with probability about 1.0%" in text
     assert "the other bound of that interval agrees (z = +0.0)" in text
     assert "the 97.5th of 1,000 replicates rests on the about 25" in text
     assert "near two" not in text
@@ -49,7 +50,9 @@ def test_one_far_bound_is_called_unexplained_and_singular():
 def test_bounds_near_two_are_noise_and_agreement_says_so():
     z_low = np.zeros(16)
     z_low[[1, 5]] = [2.1, -2.3]
-    text = interval_agreement_sentence(_agreement(z_low, np.zeros(16)))
+    agreement = _agreement(z_low, np.zeros(16)).assign(model=lambda a: "GPT-" + a["model"])
+    text = interval_agreement_sentence(agreement)
+    assert "GPT-m5 p80 (z = −2.3)" in text  # the minus of z, not the hyphen of a name
     assert "2 differ from METR's" in text and "The exceptions are" in text
     assert "−2.3" in text and "none differs by more than 3" in text
     assert "what noise gives among 32" in text and "not explained" not in text
