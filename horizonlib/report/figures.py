@@ -13,6 +13,7 @@ import math
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
+from matplotlib.transforms import Bbox
 import numpy as np
 import pandas as pd
 
@@ -56,20 +57,27 @@ def _grid(n_panels: int, n_cols: int, panel_size=(4.0, 3.0), sharey=True):
     return fig, flat[:n_panels]
 
 
-def _declutter_labels(fig, labels, step: float = 9.0, tries: int = 15) -> None:
-    """Nudge point labels up or down (``step`` points at a time) until no two overlap.
+def _declutter_labels(fig, labels, markers=(), step: float = 9.0, tries: int = 15) -> None:
+    """Nudge point labels up or down (``step`` points at a time) until none overlaps another
+    label or a marker.
 
     Each label, in the order given, takes the nearest vertical offset (0, +step, -step,
-    +2 step, ...) at which its box touches no label placed before it.
+    +2 step, ...) at which its box touches no label placed before it and no marker (``markers``:
+    ``Line2D`` objects whose data points are drawn as markers). Without such an offset it keeps
+    the last one tried.
     """
     fig.canvas.draw()  # a layout pass, so label boxes are measured where they will be drawn
     renderer = fig.canvas.get_renderer()
     placed = []
+    for line in markers:
+        half = line.get_markersize() * fig.dpi / 72 / 2  # marker size is in points
+        for x, y in line.get_transform().transform(line.get_xydata()):
+            placed.append(Bbox.from_extents(x - half, y - half, x + half, y + half))
     for label in labels:  # a handful of highlighted models, not every point
         x0, y0 = label.xyann
         for k in range(tries):
             label.xyann = (x0, y0 + step * ((k + 1) // 2) * (1 if k % 2 else -1))
-            box = label.get_window_extent(renderer).expanded(1.0, 1.1)
+            box = label.get_window_extent(renderer)
             if not any(box.overlaps(other) for other in placed):
                 break
         placed.append(box)
@@ -180,16 +188,17 @@ def plot_horizon_trend(points: pd.DataFrame, lines: pd.DataFrame | None = None,
     # A higher resolution keeps the labels legible when the page scales the image down.
     fig, axis = plt.subplots(figsize=(8.5, 5.2), layout="constrained", dpi=130)
     markers = ["o", "s", "^", "D", "v"]
-    labels = []
+    labels, marker_lines = [], []
     all_series = sorted(set(points["series"]) | set(
         lines["series"] if lines is not None and "series" in lines else []))
     colors = {s: plt.get_cmap("tab10")(i) for i, s in enumerate(all_series)}
     for i, (series, rows) in enumerate(points.groupby("series", sort=True)):
         err = np.vstack([rows["horizon_min"] - rows["ci_low_min"],
                          rows["ci_high_min"] - rows["horizon_min"]])
-        axis.errorbar(rows["release_date"], rows["horizon_min"], yerr=np.clip(err, 0, None),
-                      fmt=markers[i % len(markers)], capsize=2, alpha=0.8, label=series,
-                      color=colors[series])
+        bars = axis.errorbar(rows["release_date"], rows["horizon_min"],
+                             yerr=np.clip(err, 0, None), fmt=markers[i % len(markers)],
+                             capsize=2, alpha=0.8, label=series, color=colors[series])
+        marker_lines.append(bars.lines[0])
         # Only the models the thread asks about are labelled; the rest would overprint. Each
         # series labels on its own side, and labels that would still touch are nudged apart
         # below, so two measurements of one model stay readable.
@@ -217,5 +226,5 @@ def plot_horizon_trend(points: pd.DataFrame, lines: pd.DataFrame | None = None,
     axis.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     axis.grid(True, which="major", alpha=0.3)
     axis.legend(fontsize="small")
-    _declutter_labels(fig, labels)
+    _declutter_labels(fig, labels, marker_lines)
     return fig
