@@ -133,17 +133,36 @@ def interval_agreement_sentence(agreement: pd.DataFrame, z: float = MC_Z,
              for r in beyond.itertuples()]
     text += (f" The exception{'s are' if len(names) > 1 else ' is'} {english_list(names)}."
              if len(names) <= 6 else f" The largest: {english_list(names[:6])}.")
+    far = beyond[beyond["z"].abs() >= UNEXPLAINED_Z]
     if two["observed"] <= two["expected"] or two["p_at_least"] >= 0.05:
         text += (f" That many bounds beyond {z:g} standard errors is what noise gives among "
                  f"{n_bounds} (as many or more with probability {_percent(two['p_at_least'])}, "
-                 "treating the bounds as independent).")
+                 "treating the bounds as independent)" + (", but not so large a z." if len(far)
+                                                          else "."))
     else:
         text += (f" That is more than noise gives among {n_bounds} (as many or more with "
                  f"probability {_percent(two['p_at_least'])}, treating the bounds as "
                  "independent): our intervals and METR's differ beyond Monte Carlo error.")
-    far = beyond[beyond["z"].abs() >= UNEXPLAINED_Z]
     if far.empty:
         return text
+    worst = far.iloc[0]
+    tail = (1 - confidence_level) / 2
+    pct = 100 * (tail if worst["side"] == "low" else 1 - tail)
+    n_tail = tail * worst["n_replicates"]
+    subject = "It" if len(names) == 1 else english_list(names[:len(far)])
+    text += (f" {subject[0].upper()}{subject[1:]} {'is' if len(far) == 1 else 'are'} "
+             f"not explained by Monte Carlo error at the stated level: noise alone puts at "
+             f"least one of {n_bounds} bounds at |z| ≥ {abs(worst['z']):.2f} with probability "
+             f"about {_percent(p_max_beyond(abs(worst['z']), n_bounds))}"
+             + (f", and the other bound of that interval agrees (z = {_signed(worst['other_z'])})"
+                if abs(worst["other_z"]) <= z else "")
+             + ". We cannot tell the likely reasons apart here: the order-statistic rule may "
+             f"underestimate the error of so extreme a percentile (the {pct:g}th of "
+             f"{int(worst['n_replicates']):,} replicates rests on only about {n_tail:.0f} "
+             "replicates beyond it, too few to pin the tail's shape), or METR's interval may "
+             "differ for real, through its early-stopping solver, its weights or its resampling, "
+             "which move the far tails of a bootstrap distribution most.")
+    return text
     worst = far.iloc[0]
     tail = (1 - confidence_level) / 2
     pct = 100 * (tail if worst["side"] == "low" else 1 - tail)

@@ -40,11 +40,15 @@ def test_one_far_bound_is_called_unexplained_and_singular():
     assert "Of the 32 interval bounds compared (16 models, 1 success level), 1 differs" in text
     assert "The exception is the high bound of m3 p80 (z = +3.6)" in text
     assert "not explained by Monte Carlo error" in text
-    assert "The high bound of m3 p80 (z = +3.6) is not explained" in text
-    assert "|z| ≥ 3.60 with probability about 1.0%" in text
+    assert "but not so large a z. It is not explained by Monte Carlo error" in text
+    assert "one of 32 bounds at |z| ≥ 3.60 with probability about 1.0%" in text
     assert "the other bound of that interval agrees (z = +0.0)" in text
-    assert "the 97.5th of 1,000 replicates rests on the about 25" in text
+    assert "the 97.5th of 1,000 replicates rests on only about 25" in text
     assert "near two" not in text
+    z_low[0] = -3.1  # two far bounds: named, plural
+    text = interval_agreement_sentence(_agreement(z_low, z_high))
+    assert ("The high bound of m3 p80 (z = +3.6) and the low bound of m0 p80 (z = −3.1) are not "
+            "explained") in text and "2 differ" in text
 
 
 def test_bounds_near_two_are_noise_and_agreement_says_so():
