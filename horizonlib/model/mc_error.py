@@ -15,7 +15,9 @@ estimate); it needs no assumption on the bootstrap distribution, follows its ske
 ``+inf`` when a neighbouring order statistic is. It scales as ``1 / sqrt(n)``, so the error of
 another interval of ``m`` replicates from the same distribution (METR's 1,000) is
 ``se * sqrt(n / m)``; two intervals differ by more than Monte Carlo error when a bound's
-difference exceeds ``z`` combined standard errors (``z = 2``).
+difference exceeds ``z`` combined standard errors (``z = 2``). Under noise alone each
+difference in combined standard errors is standard normal, so among ``n`` compared bounds the
+count beyond ``t`` is Binomial(n, 2 Φ(−t)) (:func:`noise_tail_counts`, :func:`p_max_beyond`).
 """
 
 from __future__ import annotations

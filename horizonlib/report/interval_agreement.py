@@ -61,8 +61,10 @@ def interval_agreement_display(agreement: pd.DataFrame, confidence_level: float 
         return "yes: " + ", ".join(beyond) if beyond else "no"
 
     def interval(r, prefix: str) -> str:
-        return (f"[{bound_with_error(getattr(r, prefix + 'ci_low_min'), getattr(r, prefix + 'ci_low_mc_se_min'))}, "
-                f"{bound_with_error(getattr(r, prefix + 'ci_high_min'), getattr(r, prefix + 'ci_high_mc_se_min'))}]")
+        low, high = (bound_with_error(getattr(r, f"{prefix}ci_{side}_min"),
+                                      getattr(r, f"{prefix}ci_{side}_mc_se_min"))
+                     for side in ("low", "high"))
+        return f"[{low}, {high}]"
 
     rows = agreement.sort_values(["dataset", "p", "model"], kind="stable")
     table = pd.DataFrame({

@@ -1,4 +1,4 @@
-"""Tests of horizonlib.report.interval_agreement: the table and paragraph beside METR's intervals."""
+"""Tests of horizonlib.report.interval_agreement: our intervals beside METR's, table and text."""
 
 import numpy as np
 import pandas as pd
