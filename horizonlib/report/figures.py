@@ -57,14 +57,13 @@ def _grid(n_panels: int, n_cols: int, panel_size=(4.0, 3.0), sharey=True):
     return fig, flat[:n_panels]
 
 
-def _declutter_labels(fig, labels, markers=(), step: float = 9.0, tries: int = 15) -> None:
-    """Nudge point labels up or down (``step`` points at a time) until none overlaps another
-    label or a marker.
+def _declutter_labels(fig, labels, markers=(), step: float = 9.0, tries: int = 8) -> None:
+    """Move point labels until none overlaps another label or a marker.
 
-    Each label, in the order given, takes the nearest vertical offset (0, +step, -step,
-    +2 step, ...) at which its box touches no label placed before it and no marker (``markers``:
-    ``Line2D`` objects whose data points are drawn as markers). Without such an offset it keeps
-    the last one tried.
+    Each label, in the order given, takes the first place at which its box touches no label
+    placed before it and no marker (``markers``: ``Line2D`` objects whose data points are drawn
+    as markers): its own side of the point, then the other side, each at vertical offsets 0,
+    +step, -step, +2 step, ... points. Without such a place it keeps its first one.
     """
     fig.canvas.draw()  # a layout pass, so label boxes are measured where they will be drawn
     renderer = fig.canvas.get_renderer()
@@ -73,10 +72,14 @@ def _declutter_labels(fig, labels, markers=(), step: float = 9.0, tries: int = 1
         half = line.get_markersize() * fig.dpi / 72 / 2  # marker size is in points
         for x, y in line.get_transform().transform(line.get_xydata()):
             placed.append(Bbox.from_extents(x - half, y - half, x + half, y + half))
+    flip = {"left": "right", "right": "left"}
     for label in labels:  # a handful of highlighted models, not every point
-        x0, y0 = label.xyann
-        for k in range(tries):
-            label.xyann = (x0, y0 + step * ((k + 1) // 2) * (1 if k % 2 else -1))
+        (x0, y0), ha0 = label.xyann, label.get_horizontalalignment()
+        places = [(sign * x0, y0 + step * ((k + 1) // 2) * (1 if k % 2 else -1))
+                  for k in range(tries) for sign in (1, -1)]
+        for x, y in places + [(x0, y0)]:
+            label.xyann = (x, y)
+            label.set_horizontalalignment(ha0 if x == x0 else flip.get(ha0, ha0))
             box = label.get_window_extent(renderer)
             if not any(box.overlaps(other) for other in placed):
                 break

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from horizonlib.common.text import format_number
 from horizonlib.common.units import format_duration
 
 
@@ -112,8 +113,8 @@ def regularization_display(effect: pd.DataFrame, regularization: float,
     a, b = f"λ = {regularization:g}", f"λ = {compare_to:g}"
     table = pd.DataFrame({
         "dataset": effect["dataset"], "model": effect["alias"],
-        f"slope, {a}": effect["slope"].map("{:.3f}".format),
-        f"slope, {b}": effect["slope_compared"].map("{:.3f}".format),
+        f"slope, {a}": effect["slope"].map(lambda v: format_number(v, 3)),
+        f"slope, {b}": effect["slope_compared"].map(lambda v: format_number(v, 3)),
         f"p50 (min), {a}": effect["p50_min"].map(format_minutes),
         f"p50 (min), {b}": effect["p50_compared_min"].map(format_minutes),
         f"p80 (min), {a}": effect["p80_min"].map(format_minutes),
