@@ -53,6 +53,12 @@ def format_number(value: float, digits: int) -> str:
     return f"{value:,.{digits}f}".replace("-", "−")
 
 
+def format_signed(value: float, digits: int) -> str:
+    """``value`` with an explicit sign, a true minus: ``"+1.2"``, ``"−4.6"``, ``"0.0"``."""
+    text = format_number(value, digits)
+    return "+" + text if np.isfinite(value) and round(value, digits) > 0 else text
+
+
 def phrase(estimate: float, low: float = np.nan, high: float = np.nan, unit: str = "",
            digits: int = 1, level: str = "95% CI") -> str:
     """``"120.7 min (95% CI 76.0 to 201.3)"``; without an interval, just the estimate."""

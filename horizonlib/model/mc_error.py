@@ -15,7 +15,9 @@ estimate); it needs no assumption on the bootstrap distribution, follows its ske
 ``+inf`` when a neighbouring order statistic is. It scales as ``1 / sqrt(n)``, so the error of
 another interval of ``m`` replicates from the same distribution (METR's 1,000) is
 ``se * sqrt(n / m)``; two intervals differ by more than Monte Carlo error when a bound's
-difference exceeds ``z`` combined standard errors (``z = 2``).
+difference exceeds ``z`` combined standard errors (``z = 2``). Under noise alone each
+difference in combined standard errors is standard normal, so among ``n`` compared bounds the
+count beyond ``t`` is Binomial(n, 2 Φ(−t)) (:func:`noise_tail_counts`, :func:`p_max_beyond`).
 """
 
 from __future__ import annotations
@@ -188,3 +190,45 @@ def interval_agreement(comparison, horizons, n_reference: int = METR_N_BOOTSTRAP
                       "metr_ci_low_mc_se_min", "metr_ci_high_mc_se_min", "low_z", "high_z",
                       "low_differs", "high_differs", "differs"]
     return pd.DataFrame(out[columns]).reset_index(drop=True)
+
+
+def noise_tail_counts(agreement: pd.DataFrame, thresholds=(MC_Z, 3.0)) -> pd.DataFrame:
+    """How many compared bounds lie beyond each threshold, and how many Monte Carlo noise gives.
+
+    Under pure Monte Carlo noise each bound's ``z`` is standard normal, so among ``n`` bounds
+    (treated as independent) the count beyond ``t`` is Binomial(n, 2 Φ(−t)).
+
+    Parameters
+    ----------
+    agreement : pandas.DataFrame
+        :func:`interval_agreement` output (``low_z``, ``high_z``).
+    thresholds : sequence of float, optional
+        Thresholds in combined standard errors (2 and 3).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per threshold: ``threshold``, ``n_bounds`` (bounds with a finite ``z``),
+        ``observed`` (``|z| > threshold``), ``expected`` (``n_bounds · 2 Φ(−threshold)``) and
+        ``p_at_least`` (probability of at least ``observed`` such bounds from noise alone).
+    """
+    from scipy.stats import binom, norm
+
+    z = np.abs(agreement[["low_z", "high_z"]].to_numpy(float).ravel())
+    z = z[~np.isnan(z)]  # an infinite z (bounds differ, zero error) is beyond every threshold
+    rows = []
+    for t in thresholds:  # two thresholds, not a loop over models
+        rate = 2 * norm.sf(t)
+        observed = int((z > t).sum())
+        rows.append({"threshold": float(t), "n_bounds": int(z.size), "observed": observed,
+                     "expected": z.size * rate,
+                     "p_at_least": float(binom.sf(observed - 1, z.size, rate))})
+    return pd.DataFrame(rows)
+
+
+def p_max_beyond(abs_z: float, n_bounds: int) -> float:
+    """Probability that noise alone puts at least one of ``n_bounds`` independent standard
+    normal ``z`` at ``|z| >= abs_z`` (``1 - (1 - 2 Φ(−|z|))^n``)."""
+    from scipy.stats import norm
+
+    return float(1 - (1 - 2 * norm.sf(abs(abs_z))) ** n_bounds)

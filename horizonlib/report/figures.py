@@ -13,6 +13,7 @@ import math
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
+from matplotlib.transforms import Bbox
 import numpy as np
 import pandas as pd
 
@@ -49,7 +50,40 @@ def _grid(n_panels: int, n_cols: int, panel_size=(4.0, 3.0), sharey=True):
     flat = list(axes.ravel())
     for extra in flat[n_panels:]:
         extra.set_visible(False)
+        # The panel above an empty slot is its column's bottom one: it shows the x tick labels.
+        above = axes[flat.index(extra) // n_cols - 1, flat.index(extra) % n_cols]
+        if above.get_visible():
+            above.xaxis.set_tick_params(labelbottom=True)
     return fig, flat[:n_panels]
+
+
+def _declutter_labels(fig, labels, markers=(), step: float = 9.0, tries: int = 8) -> None:
+    """Move point labels until none overlaps another label or a marker.
+
+    Each label, in the order given, takes the first place at which its box touches no label
+    placed before it and no marker (``markers``: ``Line2D`` objects whose data points are drawn
+    as markers): its own side of the point, then the other side, each at vertical offsets 0,
+    +step, -step, +2 step, ... points. Without such a place it keeps its first one.
+    """
+    fig.canvas.draw()  # a layout pass, so label boxes are measured where they will be drawn
+    renderer = fig.canvas.get_renderer()
+    placed = []
+    for line in markers:
+        half = line.get_markersize() * fig.dpi / 72 / 2  # marker size is in points
+        for x, y in line.get_transform().transform(line.get_xydata()):
+            placed.append(Bbox.from_extents(x - half, y - half, x + half, y + half))
+    flip = {"left": "right", "right": "left"}
+    for label in labels:  # a handful of highlighted models, not every point
+        (x0, y0), ha0 = label.xyann, label.get_horizontalalignment()
+        places = [(sign * x0, y0 + step * ((k + 1) // 2) * (1 if k % 2 else -1))
+                  for k in range(tries) for sign in (1, -1)]
+        for x, y in places + [(x0, y0)]:
+            label.xyann = (x, y)
+            label.set_horizontalalignment(ha0 if x == x0 else flip.get(ha0, ha0))
+            box = label.get_window_extent(renderer)
+            if not any(box.overlaps(other) for other in placed):
+                break
+        placed.append(box)
 
 
 def plot_minutes_by_source(tasks: pd.DataFrame):
@@ -157,24 +191,28 @@ def plot_horizon_trend(points: pd.DataFrame, lines: pd.DataFrame | None = None,
     # A higher resolution keeps the labels legible when the page scales the image down.
     fig, axis = plt.subplots(figsize=(8.5, 5.2), layout="constrained", dpi=130)
     markers = ["o", "s", "^", "D", "v"]
+    labels, marker_lines = [], []
     all_series = sorted(set(points["series"]) | set(
         lines["series"] if lines is not None and "series" in lines else []))
     colors = {s: plt.get_cmap("tab10")(i) for i, s in enumerate(all_series)}
     for i, (series, rows) in enumerate(points.groupby("series", sort=True)):
         err = np.vstack([rows["horizon_min"] - rows["ci_low_min"],
                          rows["ci_high_min"] - rows["horizon_min"]])
-        axis.errorbar(rows["release_date"], rows["horizon_min"], yerr=np.clip(err, 0, None),
-                      fmt=markers[i % len(markers)], capsize=2, alpha=0.8, label=series,
-                      color=colors[series])
+        bars = axis.errorbar(rows["release_date"], rows["horizon_min"],
+                             yerr=np.clip(err, 0, None), fmt=markers[i % len(markers)],
+                             capsize=2, alpha=0.8, label=series, color=colors[series])
+        marker_lines.append(bars.lines[0])
         # Only the models the thread asks about are labelled; the rest would overprint. Each
-        # series labels on its own side so two measurements of one model stay readable.
+        # series labels on its own side, and labels that would still touch are nudged apart
+        # below, so two measurements of one model stay readable.
         left = i % 2 == 1
         for row in rows.itertuples(index=False):
             if row.model.split(" (")[0] in HIGHLIGHT_MODELS:
-                axis.annotate(row.model, (row.release_date, row.horizon_min), fontsize=7.5,
-                              xytext=(-7 if left else 7, -9 if "mini" in row.model else 3),
-                              textcoords="offset points", color=colors[series],
-                              fontweight="bold", ha="right" if left else "left", va="center")
+                labels.append(axis.annotate(
+                    row.model, (row.release_date, row.horizon_min), fontsize=7.5,
+                    xytext=(-7 if left else 7, -9 if "mini" in row.model else 3),
+                    textcoords="offset points", color=colors[series], fontweight="bold",
+                    ha="right" if left else "left", va="center"))
     if lines is not None and len(lines):
         for label, rows in lines.groupby("label", sort=True):
             rows = rows.sort_values("release_date")
@@ -191,4 +229,5 @@ def plot_horizon_trend(points: pd.DataFrame, lines: pd.DataFrame | None = None,
     axis.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     axis.grid(True, which="major", alpha=0.3)
     axis.legend(fontsize="small")
+    _declutter_labels(fig, labels, marker_lines)
     return fig

@@ -21,7 +21,10 @@ class Column:
 
 @dataclass(frozen=True)
 class ResultsFile:
-    """One results file: who writes it, what a row is, its columns and the key of a row."""
+    """One results file: who writes it, what a row is, its columns and the key of a row.
+
+    ``row`` completes "Each row is ...": a noun phrase such as ``"one model and one task"``.
+    """
 
     name: str
     written_by: str
@@ -35,15 +38,18 @@ class ResultsFile:
 
 
 def model_columns(suffix: str = "", side: str = "") -> tuple[Column, ...]:
-    """``dataset``, ``alias``, ``display_name`` (with ``suffix``, e.g. ``_a``) of one model."""
-    of = f" of the {side} model" if side else ""
+    """``dataset``, ``alias``, ``display_name`` (with ``suffix``, e.g. ``_a``) of one model.
+
+    ``side`` (``"first"``, ``"second"``) names which model of a pair the columns describe.
+    """
+    model = f"the {side} model" if side else "the model"
     return (
-        Column(f"dataset{suffix}", "", f"run file (or published file) the model{of} was measured "
+        Column(f"dataset{suffix}", "", f"run file (or published file) {model} was measured "
                "in: a manifest dataset name or a path"),
-        Column(f"alias{suffix}", "", f"the model's name{of} in that file (with (dataset, alias) "
+        Column(f"alias{suffix}", "", f"{model}'s name in that file (with (dataset, alias) "
                "the key of a model)"),
-        Column(f"display_name{suffix}", "", f"the alias{of} as shown in the book (suffixes such "
-               "as ' (Inspect)' removed); for reading, not for joining"),
+        Column(f"display_name{suffix}", "", f"{model}'s alias as shown in the book (suffixes "
+               "such as ' (Inspect)' removed); for reading, not for joining"),
     )
 
 

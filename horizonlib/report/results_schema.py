@@ -96,7 +96,7 @@ CHAPTER_FILES: tuple[ResultsFile, ...] = (
         ("dataset", "alias", "level", "dropped")),
     ResultsFile(
         "ablations", "chapters/breakdowns.md, hacking.md, noise.md, trend.md",
-        "one model under one variant of an analysis choice, one metric",
+        "one model, one variant of an analysis choice and one metric",
         (Column("question", "", "the question answered: drop_kernel, rebench_share, subset_fit, "
                 "reward_hacking, noise (each compared model's own 50% horizon), trend (distance "
                 "of a focus model from the trend; 50% horizon of each model of the run-level "
@@ -150,7 +150,7 @@ def results_readme() -> str:
              "is keyed by `dataset` and `alias` in every file (pairs: `*_a`, `*_b`), so files "
              "join on those columns. Generated from `horizonlib/report/results_schema.py`.", ""]
     for f in FILES:
-        lines += [f"## `{f.name}.csv`", "", f"Written by {f.written_by}. One row per {f.row}; "
+        lines += [f"## `{f.name}.csv`", "", f"Written by {f.written_by}. Each row is {f.row}; "
                   f"key: {', '.join(f'`{k}`' for k in f.key)}.", "",
                   "| column | unit | meaning |", "| --- | --- | --- |"]
         lines += [f"| `{c.name}` | {c.unit} | {c.meaning} |" for c in f.columns]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from horizonlib.common.text import format_number
 from horizonlib.common.units import format_duration
 
 
@@ -112,8 +113,8 @@ def regularization_display(effect: pd.DataFrame, regularization: float,
     a, b = f"λ = {regularization:g}", f"λ = {compare_to:g}"
     table = pd.DataFrame({
         "dataset": effect["dataset"], "model": effect["alias"],
-        f"slope, {a}": effect["slope"].map("{:.3f}".format),
-        f"slope, {b}": effect["slope_compared"].map("{:.3f}".format),
+        f"slope, {a}": effect["slope"].map(lambda v: format_number(v, 3)),
+        f"slope, {b}": effect["slope_compared"].map(lambda v: format_number(v, 3)),
         f"p50 (min), {a}": effect["p50_min"].map(format_minutes),
         f"p50 (min), {b}": effect["p50_compared_min"].map(format_minutes),
         f"p80 (min), {a}": effect["p80_min"].map(format_minutes),
@@ -190,85 +191,6 @@ def or_note(table: pd.DataFrame, note: str, caption: str = ""):
     if caption:
         display(Markdown(caption))
     return table
-
-
-def _bound_with_error(value: float, se: float) -> str:
-    """A bound in minutes with its Monte Carlo standard error, ``"30.2 ± 0.8"``."""
-    if value is None or not np.isfinite(value):
-        return format_minutes(value)
-    if se is None or not np.isfinite(se) or value < SMALLEST_SHOWN_MIN:
-        return format_minutes(value)
-    return f"{format_minutes(value)} ± {se:.2g}"
-
-
-def interval_agreement_display(agreement: pd.DataFrame, confidence_level: float = 0.95,
-                               z: float = 2.0) -> pd.DataFrame:
-    """Per model and p: our interval and METR's, each bound ± its Monte Carlo error, and whether
-    they differ by more than that error.
-
-    Parameters
-    ----------
-    agreement : :func:`horizonlib.model.mc_error.interval_agreement` output.
-    confidence_level : shown in the column names.
-    z : the threshold the agreement was computed with (combined standard errors).
-
-    Returns
-    -------
-    DataFrame indexed by (dataset, model, p) with text columns.
-    """
-    level = f"{confidence_level:.0%} CI"
-
-    def verdict(r) -> str:
-        beyond = [f"{side} z = {zv:+.1f}" for side, zv, flag in
-                  (("low", r.low_z, r.low_differs), ("high", r.high_z, r.high_differs)) if flag]
-        return "yes: " + ", ".join(beyond) if beyond else "no"
-
-    rows = agreement.sort_values(["dataset", "p", "model"], kind="stable")
-    table = pd.DataFrame({
-        "dataset": rows["dataset"], "model": rows["model"],
-        "p": [f"p{round(p * 100)}" for p in rows["p"]],
-        f"ours [{level}] ± MC s.e.": [
-            f"[{_bound_with_error(r.ci_low_min, r.ci_low_mc_se_min)}, "
-            f"{_bound_with_error(r.ci_high_min, r.ci_high_mc_se_min)}]"
-            for r in rows.itertuples()],
-        f"METR [{level}] ± MC s.e.": [
-            f"[{_bound_with_error(r.metr_ci_low_min, r.metr_ci_low_mc_se_min)}, "
-            f"{_bound_with_error(r.metr_ci_high_min, r.metr_ci_high_mc_se_min)}]"
-            for r in rows.itertuples()],
-        f"beyond {z:g} s.e.?": [verdict(r) for r in rows.itertuples()],
-    })
-    return table.set_index(["dataset", "model", "p"])
-
-
-def interval_agreement_sentence(agreement: pd.DataFrame, z: float = 2.0) -> str:
-    """What the comparison of our intervals with METR's shows, in one paragraph of numbers."""
-    from scipy.stats import norm
-
-    if agreement.empty:
-        return ("This edition holds no METR interval on the same task suite and penalty, so no "
-                "interval is compared here.")
-    n_bounds = 2 * len(agreement)
-    beyond = int(agreement["low_differs"].sum() + agreement["high_differs"].sum())
-    expected = n_bounds * 2 * norm.sf(z)
-    text = (f"Of the {n_bounds} interval bounds compared ({agreement['model'].nunique()} models, "
-            f"{agreement['p'].nunique()} success levels), {beyond} differ from METR's by more "
-            f"than {z:g} combined Monte Carlo standard errors; Monte Carlo noise alone would put "
-            f"about {expected:.1f} there.")
-    if beyond:
-        worst = agreement.assign(zmax=agreement[["low_z", "high_z"]].abs().max(axis=1))
-        worst = worst[worst["differs"]].sort_values("zmax", ascending=False)
-        items = [f"{r.model} p{round(r.p * 100)} (largest |z| {r.zmax:.1f})"
-                 for r in worst.itertuples()]
-        both = [f"{r.model} p{round(r.p * 100)}" for r in worst.itertuples()
-                if r.low_differs and r.high_differs]
-        text += " The exceptions: " + "; ".join(items) + "."
-        text += (" A few bounds near two standard errors are what noise gives among this many; "
-                 + (f"both bounds of {', '.join(both)} move the same way, a shift of the whole "
-                    "interval that noise makes unlikely and a difference in the runs or the "
-                    "resampling behind METR's interval would explain." if both else
-                    "none of the exceptions moves both bounds of one interval, as a difference "
-                    "in data or method would."))
-    return text
 
 
 def draws_sentence(bootstrap_rng: str, solver: str, mc_error_target: float,

@@ -30,3 +30,11 @@ def test_ratio_text_is_readable():
     assert text.ratio_text(5e3) == "× > 100"
     assert text.ratio_text(np.nan) == "no finite horizon without it"
     assert text.ratio_text(0.0) == "no finite horizon without it"
+
+
+def test_format_signed_uses_a_true_minus_and_an_explicit_plus():
+    from horizonlib.common.text import format_signed
+
+    assert format_signed(-4.63, 1) == "−4.6"
+    assert format_signed(1.25, 1) == "+1.2"
+    assert format_signed(0.01, 1) == "0.0"

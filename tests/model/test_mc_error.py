@@ -11,6 +11,8 @@ from horizonlib.model.mc_error import (
     differs_beyond_mc,
     interval_agreement,
     interval_bounds,
+    noise_tail_counts,
+    p_max_beyond,
     replicates_for_target,
     scale_se,
 )
@@ -133,3 +135,19 @@ def test_zero_replicates_give_no_interval(bootstrap_rng):
                           bootstrap_rng=bootstrap_rng)
     assert (table["n_replicates"] == 0).all() and table["ci_low_min"].isna().all()
     assert table["ci_high_mc_se_min"].isna().all() and table["horizon_min"].notna().all()
+
+
+def test_noise_tail_counts_against_the_normal_tail():
+    agreement = pd.DataFrame({"low_z": [0.1, -2.5, 3.6, np.nan], "high_z": [0.3, 1.0, -0.2, 1.9]})
+    counts = noise_tail_counts(agreement, (2.0, 3.0))
+    assert list(counts["n_bounds"]) == [7, 7]  # the blank z is not a bound compared
+    assert list(counts["observed"]) == [2, 1]
+    assert counts.loc[0, "expected"] == pytest.approx(7 * 0.0455, rel=1e-2)
+    # at least 1 beyond 3 among 7: 1 - (1 - 0.0027)^7
+    assert counts.loc[1, "p_at_least"] == pytest.approx(1 - (1 - 0.0026998) ** 7, rel=1e-3)
+
+
+def test_p_max_beyond_is_about_one_percent_for_z_3_6_among_32():
+    assert p_max_beyond(3.6, 32) == pytest.approx(0.0101, abs=2e-4)
+    assert p_max_beyond(-3.6, 32) == p_max_beyond(3.6, 32)
+    assert p_max_beyond(0.0, 5) == pytest.approx(1.0)

@@ -112,3 +112,12 @@ def test_readme_has_a_section_with_every_column_of_every_file():
         body = section[1].split("\n## ", 1)[0]
         for column in f.column_names:
             assert f"| `{column}` |" in body, (f.name, column)
+
+
+def test_readme_reads_naturally_for_rows_and_pairs():
+    readme = results_readme()
+    for f in FILES:  # every row phrase completes "Each row is ..."
+        assert f.row.startswith("one "), f.name
+    assert "One row per" not in readme and "Each row is one pair of models" in readme
+    assert "| `alias_a` |  | the first model's name in that file" in readme
+    assert "the model of the first model" not in readme and "the model's name of" not in readme

@@ -38,7 +38,7 @@ def fit_sentences(fits: pd.DataFrame, horizons: pd.DataFrame, extrapolated: pd.D
         "Every 50% horizon lies within the task lengths its model ran." if extrapolated.empty
         else f"{plural(len(extrapolated), 'model')} "
         f"{'has' if len(extrapolated) == 1 else 'have'} a 50% horizon shorter than the "
-        "shortest task they ran ("
+        f"shortest task {'it' if len(extrapolated) == 1 else 'they'} ran ("
         + english_list([f"{r.alias}, {r.dataset}" for r in extrapolated.itertuples()])
         + "): that number is the curve extrapolated beyond the data, and its interval, "
         "spanning many orders of magnitude, says so.")
