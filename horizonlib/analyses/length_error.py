@@ -34,7 +34,6 @@ import pandas as pd
 from horizonlib.data.published import release_date_for
 
 from horizonlib.model.logistic import fit_logistic, fit_logistic_batch, horizon_at
-from horizonlib.model.logistic_rows import fit_logistic_rows
 from horizonlib.model.trend import MIN_TREND_P50_MIN, doubling_time_table
 from horizonlib.model.weights import run_weights
 
@@ -74,9 +73,10 @@ def _replicate_horizons(sub, w, draws, errors, ps, regularization):
         res = {"point": horizon_at(ps, point.intercept, point.slope),
                "metr": horizon_at(ps[None, :], plain.intercept[:, None], plain.slope[:, None])}
         if errors is not None:
-            a, b, _ = fit_logistic_rows(x_task[ct][None, :] + errors[:, ct], yc, Wc,
-                                        regularization)
-            res["length_error"] = horizon_at(ps[None, :], a[:, None], b[:, None])
+            x_err = x_task[ct][None, :] + errors[:, ct]  # each replicate its own lengths
+            err = fit_logistic_batch(x_err, np.broadcast_to(yc, x_err.shape), Wc, regularization)
+            res["length_error"] = horizon_at(ps[None, :], err.intercept[:, None],
+                                             err.slope[:, None])
         out[alias] = res
     return out
 

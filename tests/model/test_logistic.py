@@ -192,3 +192,42 @@ def test_fit_invariant_to_row_order(seed, reg):
     if f1.status == "ok":
         assert f1.intercept == pytest.approx(f2.intercept, rel=1e-8, abs=1e-10)
         assert f1.slope == pytest.approx(f2.slope, rel=1e-8, abs=1e-10)
+
+
+# --- fits with their own lengths per row (the length-error bootstrap) ---
+
+
+@pytest.mark.parametrize("regularization", [0.0, 0.1])
+def test_rows_of_same_lengths_give_the_shared_length_fit(regularization):
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 9, 40)
+    y = (rng.random(40) < 1 / (1 + np.exp(-(3 - 0.6 * x)))).astype(float)
+    W = rng.uniform(0, 1, (5, 40)) / 40
+    batch = fit_logistic_batch(x, y, W, regularization)
+    rows = fit_logistic_batch(np.tile(x, (5, 1)), np.tile(y, (5, 1)), W, regularization)
+    a, b, status = rows.intercept, rows.slope, rows.status
+    assert (status == "ok").all()
+    np.testing.assert_allclose(a, batch.intercept, rtol=1e-7, atol=1e-8)
+    np.testing.assert_allclose(b, batch.slope, rtol=1e-7, atol=1e-8)
+
+
+def test_each_row_uses_its_own_lengths():
+    rng = np.random.default_rng(1)
+    x = rng.uniform(0, 9, 50)
+    y = (rng.random(50) < 1 / (1 + np.exp(-(3 - 0.6 * x)))).astype(float)
+    w = np.full(50, 1 / 50)
+    shifted = np.vstack([x, x + 2.0])  # all lengths four times longer: intercept moves by 2b
+    rows = fit_logistic_batch(shifted, np.vstack([y, y]), np.vstack([w, w]), 0.0)
+    a, b = rows.intercept, rows.slope
+    assert b[1] == pytest.approx(b[0], rel=1e-8)
+    assert a[1] == pytest.approx(a[0] - 2.0 * b[0], rel=1e-7)
+
+
+def test_degenerate_rows_with_own_lengths_are_named():
+    x = np.tile(np.arange(4.0), (2, 1))
+    w = np.array([[1, 1, 0, 0], [0, 0, 1, 1]], dtype=float)
+    y = np.array([1.0, 1.0, 0.0, 0.0])
+    rows = fit_logistic_batch(x, np.tile(y, (2, 1)), w, 0.1)
+    a, b, status = rows.intercept, rows.slope, rows.status
+    assert list(status) == ["no_failures", "no_successes"]
+    assert np.isnan(a).all() and np.isnan(b).all()
