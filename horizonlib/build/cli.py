@@ -195,12 +195,11 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     print(f"[fit] {len(runs):,} runs of {runs.groupby(['dataset', 'alias']).ngroups} models; "
           f"{params['n_bootstrap']:,} bootstrap replicates ({params['bootstrap_rng']} draws, "
           f"{params['solver']} solver) …", flush=True)
-    # METR's code resamples its human baselines with the agents: its streams need them
-    draw_runs = load_runs(params["runs"], include_humans=params["bootstrap_rng"] == "metr")
+    # the book's draws (same seed, count and generator: the book's intervals)
+    draws = SharedDraws(params["n_bootstrap"], params["seed"], params["bootstrap_rng"])
     with _progress_bar("bootstrap", "model") as tick:
-        # the book's draws (same seed, count and generator: the book's intervals)
-        draws = SharedDraws(params["n_bootstrap"], params["seed"], params["bootstrap_rng"])
-        samples = bootstrap_horizons(draw_runs, weighting=params["weighting"],
+        samples = bootstrap_horizons(draws.rows_to_resample(params["runs"], runs),
+                                     weighting=params["weighting"],
                                      regularization=params["regularization"],
                                      success_percents=params["success_percents"], progress=tick,
                                      draws=draws, solver=params["solver"])

@@ -81,6 +81,16 @@ class SharedDraws:
         """The same draws with another replicate count (e.g. more where Monte Carlo error is large)."""
         return SharedDraws(int(n_bootstrap), self.seed, self.bootstrap_rng, self.cache_dir)
 
+    def rows_to_resample(self, runs, run_table: pd.DataFrame) -> pd.DataFrame:
+        """The runs table to draw on: ``run_table`` (the agents' runs of the run files ``runs``),
+        or, with METR's streams, those files with their human baselines too, since METR's code
+        resamples them with the agents and its streams depend on them."""
+        if self.bootstrap_rng != "metr":
+            return run_table
+        from horizonlib.data.runs import load_runs
+
+        return load_runs(runs, include_humans=True)
+
     def for_dataset(self, runs: pd.DataFrame) -> ReplicateDraws:
         """The draws of one dataset's runs (rows in the order given; one ``dataset`` value).
 

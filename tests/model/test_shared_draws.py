@@ -73,3 +73,15 @@ def test_rejects_several_datasets_and_unknown_generator():
         sd.SharedDraws(5, 0).for_dataset(pd.concat([_runs("d1"), _runs("d2")]))
     with pytest.raises(ValueError, match="bootstrap_rng"):
         sd.SharedDraws(5, 0, bootstrap_rng="nope")
+
+
+def test_rows_to_resample_are_the_agents_unless_metrs_streams(tmp_path):
+    """METR's streams are drawn on the run file with its human baselines, the book's on the agents."""
+    from horizonlib.data.runs import load_runs
+    from horizonlib.data.simulate import write_synthetic_runs
+
+    path = str(write_synthetic_runs(tmp_path / "runs.jsonl"))
+    agents = load_runs([path])
+    assert sd.SharedDraws(5, 0).rows_to_resample([path], agents) is agents
+    metr = sd.SharedDraws(5, 0, "metr").rows_to_resample([path], agents)
+    pd.testing.assert_frame_equal(metr, load_runs([path], include_humans=True))
