@@ -21,11 +21,10 @@ from typing import Any, Callable, Mapping
 
 import yaml
 
-WEIGHTINGS = ("invsqrt_task_weight", "equal_task_weight", "none")
-#: Values of ``bootstrap_rng`` and ``solver`` (horizonlib.model.bootstrap.BOOTSTRAP_RNGS and
-#: horizonlib.model.logistic.SOLVERS; repeated here so the build layer's schema reads alone).
-BOOTSTRAP_RNGS = ("numpy", "metr")
-SOLVERS = ("exact", "metr")
+# the accepted values are the model layer's own, so a parameter set cannot name one it lacks
+from horizonlib.model.bootstrap import BOOTSTRAP_RNGS
+from horizonlib.model.logistic import SOLVERS
+from horizonlib.model.weights import WEIGHTINGS
 
 
 class ParamsError(ValueError):
