@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
+from scipy.stats import norm
 
 from horizonlib.common.text import dataset_label
 from horizonlib.report.figures import SOURCE_COLORS, _minutes_axis
@@ -31,19 +32,20 @@ def _panels(n, width=5.2, height=3.6):
     return fig, list(axes[0])
 
 
-def plot_task_difficulty(tasks: pd.DataFrame, z: float = 1.96, n_labels: int = 1):
+def plot_task_difficulty(tasks: pd.DataFrame, confidence_level: float = 0.95, n_labels: int = 1):
     """Joint-fit difficulty beyond length of every task against its length, per dataset.
 
     Parameters
     ----------
     tasks : pandas.DataFrame
         ``task_difficulty(...)["tasks"]`` (one row per model and task; tasks are deduplicated).
-    z : float
-        Normal quantile of the error bars (posterior mean +- z sd).
+    confidence_level : float
+        Coverage of the error bars: posterior mean +- z sd, z the normal quantile.
     n_labels : int
         The hardest and easiest ``n_labels`` tasks of each panel are named (task ids; one each
         by default, so the names stay legible at book width).
     """
+    z = norm.ppf(0.5 + confidence_level / 2)
     per_task = tasks.drop_duplicates(["dataset", "task_id"])
     datasets = sorted(per_task["dataset"].unique())
     fig, axes = _panels(len(datasets), height=4.0)
